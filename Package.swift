@@ -1,0 +1,82 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// The six back-end services: product (the executable and compose command) and its target.
+/// Targets get their own names because a module called `dispatch` would shadow libdispatch's.
+let serviceExecutables = ["registry", "matching", "review", "dispatch", "ledger", "settlement"]
+func serviceTarget(_ product: String) -> String { product.prefix(1).uppercased() + product.dropFirst() + "Service" }
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "GridTrade",
+    platforms: [.macOS(.v15)],
+    products: serviceExecutables.map { .executable(name: $0, targets: [serviceTarget($0)]) } + [
+        .executable(name: "gridtrade", targets: ["gridtrade"]),
+        .library(name: "Bus", targets: ["Bus"]),
+        .library(name: "Messages", targets: ["Messages"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["CommandLineArguments"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // libzmq, seen only by Bus.
+        .systemLibrary(name: "CZeroMQ", path: "Shared/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .target(
+            name: "Bus",
+            dependencies: [
+                "CZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Shared/Bus",
+            swiftSettings: strict
+        ),
+        .target(name: "Messages", dependencies: ["Bus"], path: "Shared/Messages", swiftSettings: strict),
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "Bus", "Messages",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Shared/ServiceKit",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Topology",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            path: "Shared/Topology",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "gridtrade",
+            dependencies: [
+                "Bus", "Messages", "Topology",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/gridtrade",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "BusTests", dependencies: ["Bus", "Messages", "ServiceKit"], path: "Tests/BusTests", swiftSettings: strict),
+        .testTarget(name: "TopologyTests", dependencies: ["Topology"], path: "Tests/TopologyTests", swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Bus", "Messages", "Topology"],
+            path: "Tests/IntegrationTests",
+            swiftSettings: strict
+        ),
+    ] + serviceExecutables.map {
+        .executableTarget(name: serviceTarget($0), dependencies: ["ServiceKit"], path: "Services/\($0)", swiftSettings: strict)
+    },
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the local cluster's services and their health.")
+
+    @OptionGroup var cluster: ClusterOptions
+
+    @Flag(help: "Print JSON: {\"services\": [{name, pid, endpoint, events, healthy}], \"ledger\": [{node, height, tip}]}.")
+    var json = false
+
+    struct Report: Encodable {
+        struct Service: Encodable {
+            var name: String
+            var pid: Int32?
+            var endpoint: String
+            var events: String
+            var healthy: Bool
+        }
+
+        struct LedgerNode: Encodable {
+            var node: String
+            var height: UInt64
+            var tip: String
+        }
+
+        var services: [Service]
+        /// Filled by the ledger once it keeps blocks.
+        var ledger: [LedgerNode]
+    }
+
+    func run() async throws {
+        let processes = try cluster.clusterHome.loadState()?.processes ?? []
+        let probed: [Report.Service] = await withTaskGroup(of: Report.Service.self) { group in
+            for process in processes {
+                group.addTask {
+                    let running = process.isRunning
+                    let healthy = running ? await isServing(process.spec.rpcEndpoint) : false
+                    return Report.Service(
+                        name: process.spec.name,
+                        pid: running ? process.pid : nil,
+                        endpoint: process.spec.rpcEndpoint,
+                        events: process.spec.eventsEndpoint,
+                        healthy: healthy
+                    )
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let services = probed.sorted { (a: Report.Service, b: Report.Service) in
+            a.name.compare(b.name, options: .numeric) == .orderedAscending
+        }
+        let report = Report(services: services, ledger: [])
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else if services.isEmpty {
+            print("no cluster started from \(cluster.clusterHome.url.path)")
+        } else {
+            for service in services {
+                let pid = service.pid.map(String.init) ?? "-"
+                print("\(service.name.padding(toLength: 12, withPad: " ", startingAt: 0)) pid \(pid.padding(toLength: 8, withPad: " ", startingAt: 0)) \(service.healthy ? "healthy  " : "UNHEALTHY") \(service.endpoint)  events \(service.events)")
+            }
+        }
+    }
+}

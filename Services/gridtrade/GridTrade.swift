@@ -1,0 +1,12 @@
+import ArgumentParser
+import Messages
+
+@main
+struct GridTrade: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gridtrade",
+        abstract: "Run and inspect a GridTrade cluster.",
+        version: GridTradeVersion.current,
+        subcommands: [Up.self, Status.self, Down.self, HealthCommand.self, Bench.self]
+    )
+}

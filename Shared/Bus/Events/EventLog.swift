@@ -1,0 +1,39 @@
+import Foundation
+
+/// The events a publisher keeps for `Events/Since`: the last `capacity` per topic, in memory.
+/// Durable domain state lives in each service's store; this log only bridges PUB/SUB drops.
+struct EventLog: Sendable {
+    private struct TopicLog: Sendable {
+        var head: UInt64 = 0
+        /// Encoded events, oldest first; `frames[0]` has seq `head - frames.count + 1`.
+        var frames: [Data] = []
+    }
+
+    let capacity: Int
+    private var topics: [String: TopicLog] = [:]
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// The seq the next event of `topic` gets.
+    func nextSeq(_ topic: String) -> UInt64 { (topics[topic]?.head ?? 0) + 1 }
+
+    mutating func append(_ topic: String, _ frame: Data) {
+        var log = topics[topic] ?? TopicLog()
+        log.head += 1
+        log.frames.append(frame)
+        if log.frames.count > capacity { log.frames.removeFirst(log.frames.count - capacity) }
+        topics[topic] = log
+    }
+
+    var heads: [String: UInt64] { topics.mapValues(\.head) }
+
+    func since(_ topic: String, after: UInt64, limit: Int) -> (head: UInt64, truncated: Bool, frames: [Data]) {
+        guard let log = topics[topic] else { return (0, false, []) }
+        let oldest = log.head - UInt64(log.frames.count) + 1
+        let start = max(after + 1, oldest)
+        guard start <= log.head else { return (log.head, after + 1 < oldest, []) }
+        let offset = Int(start - oldest)
+        let end = min(log.frames.count, offset + limit)
+        return (log.head, after + 1 < oldest, Array(log.frames[offset..<end]))
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// The wire format: one JSON frame per request and per reply (docs/protocol.md, "Envelope").
+enum Wire {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static let decoder = JSONDecoder()
+
+    static func encode(_ value: some Encodable) throws -> Data { try encoder.encode(value) }
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T { try decoder.decode(type, from: data) }
+}
+
+/// `{"id", "method", "deadline_ms"?, "metadata"?, "body"}` as a client sends it.
+struct RequestEnvelope<Body: Encodable>: Encodable {
+    var id: String
+    var method: String
+    var deadlineMs: Int?
+    var metadata: [String: String]?
+    var body: Body
+
+    enum CodingKeys: String, CodingKey {
+        case id, method, metadata, body
+        case deadlineMs = "deadline_ms"
+    }
+}
+
+/// The part of a request the server reads before it knows the body's type.
+struct RequestHead: Decodable, Sendable {
+    var id: String
+    var method: String
+    var deadlineMs: Int?
+    var metadata: [String: String]?
+
+    enum CodingKeys: String, CodingKey {
+        case id, method, metadata
+        case deadlineMs = "deadline_ms"
+    }
+
+    /// Parses a request frame, or says why it is not one (with the id when it can be recovered).
+    static func parse(_ frame: Data) -> Result<RequestHead, BadRequest> {
+        if let head = try? Wire.decode(RequestHead.self, from: frame) { return .success(head) }
+        guard let object = try? JSONSerialization.jsonObject(with: frame) as? [String: Any] else {
+            return .failure(BadRequest(id: "", message: "request is not a JSON object"))
+        }
+        let id = object["id"] as? String
+        guard let id else { return .failure(BadRequest(id: "", message: "request needs a string 'id'")) }
+        guard object["method"] is String else { return .failure(BadRequest(id: id, message: "request needs a string 'method'")) }
+        if let deadline = object["deadline_ms"], !(deadline is NSNull), Int(exactly: (deadline as? NSNumber)?.doubleValue ?? .nan) == nil {
+            return .failure(BadRequest(id: id, message: "'deadline_ms' must be an integer"))
+        }
+        return .failure(BadRequest(id: id, message: "'metadata' must be an object of strings"))
+    }
+}
+
+/// A frame that is not a request: answered INVALID_ARGUMENT with the id, if any.
+struct BadRequest: Error {
+    var id: String
+    var message: String
+}
+
+/// The request's body, typed; a missing or null body reads as `{}`.
+struct RequestBody<Body: Decodable>: Decodable {
+    var body: Body
+
+    enum CodingKeys: String, CodingKey { case body }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let body = try container.decodeIfPresent(Body.self, forKey: .body) {
+            self.body = body
+        } else {
+            self.body = try Wire.decode(Body.self, from: Data("{}".utf8))
+        }
+    }
+}
+
+/// `{"id", "status": {"code", "message"}, "body": object or null}` as the server sends it.
+struct ReplyEnvelope: Encodable {
+    var id: String
+    var status: Status
+    var body: (any Encodable)?
+
+    enum CodingKeys: String, CodingKey { case id, status, body }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(status, forKey: .status)
+        if let body { try container.encode(body, forKey: .body) } else { try container.encodeNil(forKey: .body) }
+    }
+}
+
+/// The part of a reply the client reads to find the waiting call.
+struct ReplyHead: Decodable, Sendable {
+    var id: String
+    var status: Status
+}
+
+struct ReplyBody<Body: Decodable>: Decodable {
+    var body: Body
+}

@@ -1,0 +1,58 @@
+import Bus
+import Foundation
+import Logging
+import Messages
+import ServiceLifecycle
+
+/// A service's presence on the bus: its RPC server and event publisher, run as a swift-service-lifecycle
+/// `Service`. Domain code registers its handlers on `server` and publishes through `events`.
+public final class BusHost: Service, Sendable {
+    public let settings: ServiceSettings
+    public let server: RPCServer
+    public let events: EventPublisher
+    public let logger: Logger
+    public let metrics: MetricsRegistry
+
+    public init(settings: ServiceSettings, logger: Logger, metrics: MetricsRegistry) throws {
+        self.settings = settings
+        self.logger = logger
+        self.metrics = metrics
+        server = try RPCServer(
+            endpoint: settings.rpcEndpoint,
+            options: .init(maxMessageBytes: settings.maxMessageBytes),
+            logger: logger,
+            metrics: metrics
+        )
+        events = try EventPublisher(
+            endpoint: settings.eventsEndpoint,
+            source: settings.instance,
+            heartbeatInterval: .milliseconds(settings.heartbeatMilliseconds)
+        )
+        events.serveCatchUp(on: server)
+        server.register(MetricsAPI.get) { [metrics] _, _ in MetricsSnapshot(values: metrics.snapshot()) }
+    }
+
+    public func run() async throws {
+        try events.publish(ServiceStarted.topic, ServiceStarted(
+            service: settings.service.rawValue,
+            instance: settings.instance,
+            version: GridTradeVersion.current,
+            pid: getpid(),
+            rpcEndpoint: server.endpoint,
+            eventsEndpoint: events.endpoint
+        ))
+        logger.info("serving", metadata: [
+            "rpc.endpoint": "\(server.endpoint)",
+            "events.endpoint": "\(events.endpoint)",
+            "rpc.methods": "\(server.methods.joined(separator: ","))",
+        ])
+        await withGracefulShutdownHandler {
+            await server.run()
+        } onGracefulShutdown: { [server, logger] in
+            logger.info("shutting down")
+            server.shutdown()
+        }
+        events.close()
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,63 @@
+import Configuration
+import Foundation
+import Logging
+import Messages
+
+/// What a service reads at start. Each setting comes from the environment first
+/// (`GRIDTRADE_RPC_ENDPOINT`), then from a flag (`--rpc-endpoint`), then its default.
+/// docs/configuration.md lists them all.
+public struct ServiceSettings: Sendable {
+    public var service: ServiceName
+    /// This instance's name: the service name, or `ledger-2` for one of several data centers.
+    public var instance: String
+    public var rpcEndpoint: String
+    public var eventsEndpoint: String
+    public var dataDirectory: String
+    public var logLevel: Logger.Level
+    public var maxMessageBytes: Int64
+    public var heartbeatMilliseconds: Int
+
+    /// The default ports, the same as compose.yaml's, so a bare `registry` joins a bare `matching`.
+    public static func defaultPorts(_ service: ServiceName) -> (rpc: Int, events: Int) {
+        switch service {
+        case .registry: (7101, 7102)
+        case .matching: (7111, 7112)
+        case .review: (7121, 7122)
+        case .dispatch: (7131, 7132)
+        case .settlement: (7141, 7142)
+        case .ledger: (7201, 7202)
+        }
+    }
+
+    public init(service: ServiceName, config: ConfigReader) throws {
+        let ports = Self.defaultPorts(service)
+        self.service = service
+        instance = config.string(forKey: "instance", default: service.rawValue)
+        rpcEndpoint = config.string(forKey: "rpc.endpoint", default: "tcp://127.0.0.1:\(ports.rpc)")
+        eventsEndpoint = config.string(forKey: "events.endpoint", default: "tcp://127.0.0.1:\(ports.events)")
+        dataDirectory = config.string(forKey: "data.dir", default: "data/\(instance)")
+        let level = config.string(forKey: "log.level", default: "info")
+        guard let parsed = Logger.Level(rawValue: level) else {
+            throw SettingsError("log level '\(level)' is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        logLevel = parsed
+        maxMessageBytes = Int64(config.int(forKey: "max.message.bytes", default: 4 << 20))
+        guard maxMessageBytes > 0 else { throw SettingsError("max message bytes must be positive") }
+        heartbeatMilliseconds = config.int(forKey: "heartbeat.ms", default: 1000)
+        guard heartbeatMilliseconds > 0 else { throw SettingsError("heartbeat ms must be positive") }
+    }
+
+    /// Environment first (`GRIDTRADE_` + key in upper snake case), then flags (`--key-in-dashes`).
+    public static func reader(arguments: [String] = CommandLine.arguments, environment: [String: String] = ProcessInfo.processInfo.environment) -> ConfigReader {
+        ConfigReader(providers: [
+            EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "gridtrade"),
+            CommandLineArgumentsProvider(arguments: arguments),
+        ])
+    }
+}
+
+public struct SettingsError: Error, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) { self.description = description }
+}
