@@ -39,7 +39,9 @@ enum StatusMapping {
     /// A body that does not decode: name the field, never the Swift type.
     static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context, _ extra: (any CodingKey)? = nil) -> String {
-            let keys = context.codingPath + (extra.map { [$0] } ?? [])
+            // The first key is the envelope's own `body`.
+            var keys = context.codingPath + (extra.map { [$0] } ?? [])
+            if keys.first?.stringValue == "body" { keys.removeFirst() }
             let parts = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }
             return "body" + parts.joined()
         }

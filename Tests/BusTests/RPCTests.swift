@@ -1,0 +1,204 @@
+import Bus
+import Foundation
+import Testing
+
+@Suite("RPC over real loopback sockets")
+struct RPCTests {
+    @Test("Health/Check answers SERVING")
+    func healthCheck() async throws {
+        try await withServer { server in
+            let client = try RPCClient(endpoint: server.endpoint)
+            let reply = try await client.call(Health.check, HealthCheckRequest())
+            #expect(reply.status == "SERVING")
+        }
+    }
+
+    @Test("many calls in flight on one connection each get their own reply")
+    func pipelinedCalls() async throws {
+        try await withServer { server in
+            let client = try RPCClient(endpoint: server.endpoint)
+            let texts = try await withThrowingTaskGroup(of: (String, String).self) { group in
+                for index in 0..<300 {
+                    group.addTask {
+                        // Varying delays make the replies come back out of order.
+                        let text = "call-\(index)"
+                        let reply = try await client.call(TestAPI.echo, .init(text: text, delayMs: (index * 7) % 20))
+                        return (text, reply.text)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(texts.count == 300)
+            #expect(texts.allSatisfy { $0.0 == $0.1 })
+        }
+    }
+
+    @Test("an unknown method gets 12 and names the method")
+    func unknownMethod() async throws {
+        try await withServer { server in
+            let peer = try RawPeer(.dealer, endpoint: server.endpoint)
+            let reply = try WireReply(await peer.exchange([json(#"{"id":"u1","method":"Nope/Nothing","body":{}}"#)]))
+            #expect(reply.id == "u1")
+            #expect(reply.status.code == 12)
+            #expect(reply.status.message.contains("Nope/Nothing"))
+            let raw = try JSONDecoder().decode([String: JSONValue].self, from: #require(await peer.exchange([json(#"{"id":"u2","method":"Nope/Nothing"}"#)])?.last))
+            #expect(raw["body"] == .null)
+        }
+    }
+
+    @Test("frames that are not requests get 3, with the id when there is one, and the server keeps serving")
+    func garbage() async throws {
+        try await withServer { server in
+            let peer = try RawPeer(.dealer, endpoint: server.endpoint)
+            let cases: [(Data, String)] = [
+                (json("this is not json"), ""),
+                (Data([0xFF, 0x00, 0xFE]), ""),
+                (json("[1,2,3]"), ""),
+                (json(#"{"method":"Health/Check"}"#), ""),
+                (json(#"{"id":42,"method":"Health/Check"}"#), ""),
+                (json(#"{"id":"g6"}"#), "g6"),
+                (json(#"{"id":"g7","method":"Health/Check","deadline_ms":"soon"}"#), "g7"),
+                (json(#"{"id":"g8","method":"Health/Check","metadata":{"a":1}}"#), "g8"),
+            ]
+            for (frame, id) in cases {
+                let reply = try WireReply(await peer.exchange([frame]))
+                #expect(reply.status.code == 3, "\(String(decoding: frame, as: UTF8.self))")
+                #expect(reply.id == id)
+            }
+            let multipart = try WireReply(await peer.exchange([json(#"{"id":"m"}"#), json("{}")]))
+            #expect(multipart.status.code == 3)
+            let client = try RPCClient(endpoint: server.endpoint)
+            #expect(try await client.call(Health.check, .init()).status == "SERVING")
+        }
+    }
+
+    @Test("a body that does not decode gets 3 naming the field")
+    func badBody() async throws {
+        try await withServer { server in
+            let peer = try RawPeer(.dealer, endpoint: server.endpoint)
+            let missing = try WireReply(await peer.exchange([json(#"{"id":"b1","method":"Test/Echo","body":{}}"#)]))
+            #expect(missing.status.code == 3)
+            #expect(missing.status.message == "body.text is required")
+            let wrongType = try WireReply(await peer.exchange([json(#"{"id":"b2","method":"Test/Echo","body":{"text":5}}"#)]))
+            #expect(wrongType.status.code == 3)
+            #expect(wrongType.status.message.contains("body.text"))
+        }
+    }
+
+    @Test("a handler that throws gets 13 without its internals; RPCError keeps its code")
+    func handlerErrors() async throws {
+        try await withServer { server in
+            let peer = try RawPeer(.dealer, endpoint: server.endpoint)
+            let reply = try WireReply(await peer.exchange([json(#"{"id":"f1","method":"Test/Fail","body":{}}"#)]))
+            #expect(reply.status.code == 13)
+            #expect(reply.status.message == "internal error")
+            let client = try RPCClient(endpoint: server.endpoint)
+            await #expect(throws: RPCError(.notFound, "no such member")) {
+                try await client.call(TestAPI.notFound, Empty())
+            }
+            #expect(try await client.call(TestAPI.echo, .init(text: "still here")).text == "still here")
+        }
+    }
+
+    @Test("a REQ client is served too")
+    func reqClient() async throws {
+        try await withServer { server in
+            let peer = try RawPeer(.req, endpoint: server.endpoint)
+            let reply = try WireReply(await peer.exchange([json(#"{"id":"r1","method":"Health/Check"}"#)]))
+            #expect(reply.id == "r1")
+            #expect(reply.status.code == 0)
+            #expect(reply.body == .object(["status": .string("SERVING")]))
+            let second = try WireReply(await peer.exchange([json("garbage")]))
+            #expect(second.status.code == 3)
+        }
+    }
+
+    @Test("a request past its deadline gets 4, and the handler's late result is not sent")
+    func deadlines() async throws {
+        try await withServer { server in
+            let peer = try RawPeer(.dealer, endpoint: server.endpoint)
+            let expired = try WireReply(await peer.exchange([json(#"{"id":"d0","method":"Test/Echo","deadline_ms":0,"body":{"text":"x"}}"#)]))
+            #expect(expired.status.code == 4)
+            let slow = try WireReply(await peer.exchange([json(#"{"id":"d1","method":"Test/Echo","deadline_ms":50,"body":{"text":"x","delay_ms":1000}}"#)]))
+            #expect(slow.id == "d1")
+            #expect(slow.status.code == 4)
+            let inTime = try WireReply(await peer.exchange([json(#"{"id":"d2","method":"Test/Echo","deadline_ms":2000,"body":{"text":"ok","delay_ms":10}}"#)]))
+            #expect(inTime.id == "d2")
+            #expect(inTime.status.code == 0)
+
+            let client = try RPCClient(endpoint: server.endpoint)
+            await #expect(throws: RPCError.self) {
+                try await client.call(TestAPI.echo, .init(text: "x", delayMs: 1000), deadline: .milliseconds(100))
+            }
+        }
+    }
+
+    @Test("no server gives 14, a server that never answers gives 4: never a hang")
+    func deadOrSilentServer() async throws {
+        // Nothing listens on a port we bound and released.
+        let probe = try RPCServer(endpoint: "tcp://127.0.0.1:*")
+        let deadEndpoint = probe.endpoint
+        probe.shutdown()
+        await probe.run()
+        let client = try RPCClient(endpoint: deadEndpoint, connectTimeout: .milliseconds(200))
+        do {
+            _ = try await client.call(Health.check, .init(), deadline: .seconds(5))
+            Issue.record("a call to nobody succeeded")
+        } catch let error as RPCError {
+            #expect(error.code == .unavailable)
+        }
+
+        // A ROUTER that reads and never replies.
+        let silent = try ZMQSocket(.router)
+        try silent.bind("tcp://127.0.0.1:*")
+        let silentClient = try RPCClient(endpoint: silent.lastEndpoint)
+        let started = ContinuousClock.now
+        do {
+            _ = try await silentClient.call(Health.check, .init(), deadline: .milliseconds(300))
+            Issue.record("a silent server answered")
+        } catch let error as RPCError {
+            #expect(error.code == .deadlineExceeded)
+        }
+        #expect(started.duration(to: .now) < .seconds(3))
+    }
+
+    @Test("an oversized frame is refused and the server keeps serving")
+    func oversizedFrame() async throws {
+        try await withServer(options: .init(maxMessageBytes: 1024)) { server in
+            let big = RawPeerNoWait(endpoint: server.endpoint)
+            try big.send(Data(repeating: UInt8(ascii: "x"), count: 64 * 1024))
+            let client = try RPCClient(endpoint: server.endpoint)
+            #expect(try await client.call(TestAPI.echo, .init(text: "small")).text == "small")
+            await #expect(throws: RPCError.self) {
+                try await client.call(TestAPI.echo, .init(text: String(repeating: "y", count: 4096)), deadline: .milliseconds(300))
+            }
+            #expect(try await client.call(Health.check, .init()).status == "SERVING")
+        }
+    }
+
+    @Test("a client cancelled while waiting gets CancellationError at once")
+    func cancellation() async throws {
+        try await withServer { server in
+            let client = try RPCClient(endpoint: server.endpoint)
+            let call = Task { try await client.call(TestAPI.echo, .init(text: "x", delayMs: 1500)) }
+            try await Task.sleep(for: .milliseconds(50))
+            let cancelled = ContinuousClock.now
+            call.cancel()
+            await #expect(throws: CancellationError.self) { try await call.value }
+            #expect(cancelled.duration(to: .now) < .milliseconds(500))
+        }
+    }
+}
+
+/// Sends one frame without waiting for anything back.
+struct RawPeerNoWait {
+    let endpoint: String
+
+    func send(_ frame: Data) throws {
+        let socket = try ZMQSocket(.dealer)
+        try socket.connect(endpoint)
+        try socket.send([frame], dontWait: false)
+        // Give libzmq's I/O thread time to write it before the socket closes (linger is 0).
+        Thread.sleep(forTimeInterval: 0.2)
+    }
+}

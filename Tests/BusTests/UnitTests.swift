@@ -1,0 +1,52 @@
+@testable import Bus
+import Foundation
+import Testing
+
+@Suite("Pure parts of the bus")
+struct UnitTests {
+    @Test("the event log keeps the last N per topic and reports truncation")
+    func eventLog() {
+        var log = EventLog(capacity: 3)
+        for n in 1...5 { log.append("A", Data("\(n)".utf8)) }
+        log.append("B", Data("b".utf8))
+        #expect(log.nextSeq("A") == 6)
+        #expect(log.heads == ["A": 5, "B": 1])
+        let kept = log.since("A", after: 2, limit: 10)
+        #expect(kept.head == 5 && !kept.truncated)
+        #expect(kept.frames.map { String(decoding: $0, as: UTF8.self) } == ["3", "4", "5"])
+        #expect(log.since("A", after: 1, limit: 10).truncated)
+        #expect(log.since("A", after: 3, limit: 1).frames.map { String(decoding: $0, as: UTF8.self) } == ["4"])
+        #expect(log.since("A", after: 5, limit: 10).frames.isEmpty)
+        #expect(log.since("C", after: 0, limit: 10).head == 0)
+    }
+
+    @Test("request heads parse, or say why not")
+    func requestHead() throws {
+        let head = try RequestHead.parse(Data(#"{"id":"1","method":"A/B","deadline_ms":5,"metadata":{"k":"v"},"body":{}}"#.utf8)).get()
+        #expect(head.id == "1" && head.method == "A/B" && head.deadlineMs == 5 && head.metadata == ["k": "v"])
+        func problem(_ text: String) -> BadRequest? {
+            if case let .failure(bad) = RequestHead.parse(Data(text.utf8)) { return bad }
+            return nil
+        }
+        #expect(problem("nope")?.id == "")
+        #expect(problem(#"{"id":"x"}"#)?.message == "request needs a string 'method'")
+        #expect(problem(#"{"id":"x","method":"A/B","deadline_ms":1.5}"#)?.message == "'deadline_ms' must be an integer")
+    }
+
+    @Test("errors map to statuses in one place, leaking nothing")
+    func statusMapping() {
+        struct Hidden: Error {}
+        struct Domain: StatusConvertible {
+            var status: Status { Status(code: .failedPrecondition, message: "period closed") }
+        }
+        #expect(StatusMapping.status(for: Hidden()) == Status(code: .internal, message: "internal error"))
+        #expect(StatusMapping.status(for: Domain()).code == 9)
+        #expect(StatusMapping.status(for: RPCError(.alreadyExists, "dup")) == Status(code: .alreadyExists, message: "dup"))
+    }
+
+    @Test("status codes are gRPC's numbers")
+    func codes() {
+        #expect(StatusCode.allCases.map(\.rawValue) == Array(0...16))
+        #expect(StatusCode.unavailable.description == "UNAVAILABLE")
+    }
+}
