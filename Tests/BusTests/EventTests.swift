@@ -93,7 +93,13 @@ struct EventTests {
         #expect(try await take(3, from: stream).map(\.body.n) == [1, 2, 3])
 
         first.close()
-        let second = try EventPublisher(endpoint: endpoint, source: "test", heartbeatInterval: .milliseconds(100))
+        // libzmq releases the port in its I/O thread, a moment after close returns.
+        var rebound: EventPublisher?
+        for _ in 0..<100 where rebound == nil {
+            rebound = try? EventPublisher(endpoint: endpoint, source: "test", heartbeatInterval: .milliseconds(100))
+            if rebound == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let second = try #require(rebound)
         second.serveCatchUp(on: server)
         try second.publish(tickTopic, Tick(n: 100))
         try second.publish(tickTopic, Tick(n: 101))

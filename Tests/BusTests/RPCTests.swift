@@ -1,5 +1,6 @@
 import Bus
 import Foundation
+import Glibc
 import Testing
 
 @Suite("RPC over real loopback sockets")
@@ -135,11 +136,10 @@ struct RPCTests {
 
     @Test("no server gives 14, a server that never answers gives 4: never a hang")
     func deadOrSilentServer() async throws {
-        // Nothing listens on a port we bound and released.
-        let probe = try RPCServer(endpoint: "tcp://127.0.0.1:*")
-        let deadEndpoint = probe.endpoint
-        probe.shutdown()
-        await probe.run()
+        // A port held bound but not listening: connections are refused, and no other test can take it.
+        let held = try HeldPort()
+        defer { held.release() }
+        let deadEndpoint = "tcp://127.0.0.1:\(held.port)"
         let client = try RPCClient(endpoint: deadEndpoint, connectTimeout: .milliseconds(200))
         do {
             _ = try await client.call(Health.check, .init(), deadline: .seconds(5))
@@ -188,6 +188,28 @@ struct RPCTests {
             #expect(cancelled.duration(to: .now) < .milliseconds(500))
         }
     }
+}
+
+/// A loopback port bound without listening, so connecting to it is refused until `release`.
+struct HeldPort {
+    let fd: Int32
+    let port: Int
+
+    init() throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let fd = self.fd
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(ok, "cannot bind a port")
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func release() { close(fd) }
 }
 
 /// Sends one frame without waiting for anything back.

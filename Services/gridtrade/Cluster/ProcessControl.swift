@@ -16,6 +16,7 @@ enum ProcessControl {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        closeOnExecAll()
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -39,6 +40,17 @@ enum ProcessControl {
         let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(rc)))") }
         return pid
+    }
+
+    /// Marks every descriptor above stderr close-on-exec, so none leaks into a service: an
+    /// inherited pipe would keep whoever waits on this program (a test, a shell) waiting on the
+    /// service too. (glibc's posix_spawn_file_actions_addclosefrom_np is not visible to Swift.)
+    private static func closeOnExecAll() {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for fd in entries.compactMap({ Int32($0) }) where fd > 2 {
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// The process's start time in clock ticks (field 22 of /proc/PID/stat), or nil if there is

@@ -1,0 +1,103 @@
+import Foundation
+import Glibc
+import Testing
+import Topology
+
+/// `gridtrade up`, `status`, `down` on a cluster of its own (own home, ports moved by an offset).
+@Suite("gridtrade up / status / down", .serialized)
+struct ClusterTests {
+    struct StatusReport: Decodable {
+        struct Service: Decodable {
+            var name: String
+            var pid: Int32?
+            var endpoint: String
+            var events: String
+            var healthy: Bool
+        }
+
+        var services: [Service]
+        var ledger: [JSONValueStub]
+    }
+
+    struct JSONValueStub: Decodable {}
+
+    let gridtrade = binDirectory.appendingPathComponent("gridtrade")
+    let compose = repositoryRoot.appendingPathComponent("compose.yaml")
+
+    func status(_ home: URL) async throws -> StatusReport {
+        let result = try await run(gridtrade, ["status", "--json", "--home", home.path])
+        try #require(result.status == 0, "\(result.error)")
+        return try JSONDecoder().decode(StatusReport.self, from: Data(result.output.utf8))
+    }
+
+    @Test("every compose service runs a product of this package")
+    func composeRunsOurProducts() throws {
+        let services = try ComposeFile.load(compose).services
+        for (name, service) in services {
+            let program = try #require(service.command.first, "\(name) has no command")
+            #expect(FileManager.default.isExecutableFile(atPath: binDirectory.appendingPathComponent(program).path), "\(name) runs \(program)")
+        }
+    }
+
+    @Test("up starts compose's set and returns healthy; again starts only what is missing; down stops exactly those")
+    func upStatusDown() async throws {
+        let home = try temporaryDirectory("cluster")
+        // Below Linux's ephemeral range (32768 up), where the other tests' ports come from.
+        let offset = Int.random(in: 10_000...17_000)
+        let up = try await run(gridtrade, ["up", "--home", home.path, "--file", compose.path, "--port-offset", "\(offset)"])
+        try #require(up.status == 0, "up failed: \(up.output) \(up.error)")
+
+        let expected = try LocalPlan.make(ComposeFile.load(compose), home: home, portOffset: offset)
+        let first = try await status(home)
+        #expect(first.services.map(\.name) == expected.map(\.name))
+        #expect(first.services.allSatisfy { $0.healthy })
+        #expect(first.services.map(\.endpoint) == expected.map(\.rpcEndpoint))
+        #expect(first.ledger.isEmpty)
+        let pids = Dictionary(uniqueKeysWithValues: first.services.map { ($0.name, try! #require($0.pid)) })
+
+        // Idempotent: nothing restarts.
+        let again = try await run(gridtrade, ["up", "--home", home.path])
+        #expect(again.status == 0)
+        #expect(try await status(home).services.map(\.pid) == first.services.map(\.pid))
+
+        // A service that died is the only one started again.
+        let victim = try #require(pids["review"])
+        kill(victim, SIGKILL)
+        try await Task.sleep(for: .milliseconds(300))
+        let heal = try await run(gridtrade, ["up", "--home", home.path])
+        #expect(heal.status == 0, "\(heal.error)")
+        let healed = try await status(home)
+        #expect(healed.services.allSatisfy { $0.healthy })
+        for service in healed.services {
+            if service.name == "review" { #expect(service.pid != victim) } else { #expect(service.pid == pids[service.name]) }
+        }
+
+        let down = try await run(gridtrade, ["down", "--home", home.path])
+        #expect(down.status == 0)
+        for service in healed.services {
+            let pid = try #require(service.pid)
+            #expect(kill(pid, 0) != 0 || isZombie(pid), "\(service.name) still runs")
+        }
+        #expect(try await status(home).services.isEmpty)
+        // Logs and data stay for inspection.
+        #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("logs/registry.log").path))
+        #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("data/ledger-4").path))
+    }
+
+    @Test("--ledger-nodes 7 starts seven data centers")
+    func sevenLedgerNodes() async throws {
+        let home = try temporaryDirectory("cluster7")
+        let offset = Int.random(in: 17_500...25_000)
+        let up = try await run(gridtrade, ["up", "--home", home.path, "--file", compose.path, "--port-offset", "\(offset)", "--ledger-nodes", "7"])
+        try #require(up.status == 0, "up failed: \(up.output) \(up.error)")
+        let report = try await status(home)
+        #expect(report.services.filter { $0.name.hasPrefix("ledger-") }.map(\.name) == (1...7).map { "ledger-\($0)" })
+        #expect(report.services.allSatisfy { $0.healthy })
+        #expect(try await run(gridtrade, ["down", "--home", home.path]).status == 0)
+    }
+}
+
+func isZombie(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return true }
+    return stat[stat.index(close, offsetBy: 2)] == "Z"
+}

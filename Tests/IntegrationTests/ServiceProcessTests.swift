@@ -1,0 +1,66 @@
+import Bus
+import Foundation
+import Glibc
+import Messages
+import Testing
+
+@Suite("Each service executable, as a real process")
+struct ServiceProcessTests {
+    @Test("answers Health/Check, publishes ServiceStarted, and stops cleanly on SIGTERM", arguments: ServiceName.allCases)
+    func lifecycle(_ service: ServiceName) async throws {
+        let instance = service == .ledger ? "ledger-3" : service.rawValue
+        let process = try ServiceProcess(service.rawValue, instance: instance)
+        try await process.waitHealthy()
+
+        // Subscribing after the event was published: the catch-up query delivers it.
+        let rpc = try RPCClient(endpoint: process.rpcEndpoint)
+        let subscriber = try EventSubscriber(endpoint: process.eventsEndpoint, rpc: rpc)
+        let started = try await firstEvent(subscriber.subscribe(ServiceStarted.topic))
+        #expect(started.body.service == service.rawValue)
+        #expect(started.body.instance == instance)
+        #expect(started.body.pid == process.process.processIdentifier)
+        #expect(started.body.rpcEndpoint == process.rpcEndpoint)
+        #expect(started.source == instance)
+        #expect(started.seq == 1)
+
+        let metrics = try await rpc.call(MetricsAPI.get, Empty())
+        #expect((metrics.values["rpc.server.requests{method=Health/Check,code=0}"] ?? 0) >= 1)
+
+        #expect(await process.stop(signal: SIGTERM) == 0)
+        #expect(process.logText.contains("stopped"))
+    }
+
+    @Test("SIGINT shuts down as cleanly as SIGTERM")
+    func sigint() async throws {
+        let process = try ServiceProcess("registry")
+        try await process.waitHealthy()
+        #expect(await process.stop(signal: SIGINT) == 0)
+    }
+
+    @Test("bad configuration exits 2 with the reason")
+    func badConfiguration() async throws {
+        let result = try await run(binDirectory.appendingPathComponent("matching"), ["--log-level", "loud"])
+        #expect(result.status == 2)
+        #expect(result.error.contains("log level 'loud'"))
+        let taken = try ServiceProcess("registry")
+        try await taken.waitHealthy()
+        let clash = try await run(binDirectory.appendingPathComponent("review"), [], environment: ["GRIDTRADE_RPC_ENDPOINT": taken.rpcEndpoint, "GRIDTRADE_DATA_DIR": taken.dataDirectory.path])
+        #expect(clash.status == 1)
+        #expect(clash.error.contains("Address already in use"))
+    }
+}
+
+func firstEvent<P>(_ stream: AsyncThrowingStream<Event<P>, any Error>, timeout: Duration = .seconds(10)) async throws -> Event<P> {
+    try await withThrowingTaskGroup(of: Event<P>?.self) { group in
+        group.addTask {
+            for try await event in stream { return event }
+            return nil
+        }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return nil
+        }
+        defer { group.cancelAll() }
+        return try #require(try await group.next() ?? nil, "no event within \(timeout)")
+    }
+}

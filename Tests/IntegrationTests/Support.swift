@@ -1,0 +1,128 @@
+import Bus
+import Foundation
+import Glibc
+import Testing
+
+/// Where `swift build` put the executables: beside this test binary, or $GRIDTRADE_BIN_DIR.
+let binDirectory: URL = {
+    if let dir = ProcessInfo.processInfo.environment["GRIDTRADE_BIN_DIR"] { return URL(fileURLWithPath: dir) }
+    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    var url = URL(fileURLWithPath: me).deletingLastPathComponent()
+    // Inside an .xctest bundle directory on some layouts.
+    if url.pathExtension == "xctest" { url.deleteLastPathComponent() }
+    return url
+}()
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A loopback port nobody listens on right now.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    try #require(bound, "cannot find a free port")
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+func temporaryDirectory(_ name: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("gridtrade-\(name)-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// One real service executable, on ports of its own.
+final class ServiceProcess: @unchecked Sendable {
+    let executable: String
+    let instance: String
+    let rpcEndpoint: String
+    let eventsEndpoint: String
+    let dataDirectory: URL
+    let log: URL
+    private(set) var process: Process
+
+    init(_ executable: String, instance: String? = nil, rpcPort: Int? = nil, eventsPort: Int? = nil) throws {
+        self.executable = executable
+        self.instance = instance ?? executable
+        rpcEndpoint = "tcp://127.0.0.1:\(try rpcPort ?? freePort())"
+        eventsEndpoint = "tcp://127.0.0.1:\(try eventsPort ?? freePort())"
+        dataDirectory = try temporaryDirectory(executable)
+        log = dataDirectory.appendingPathComponent("service.log")
+        process = Process()
+        try start()
+    }
+
+    /// Starts (or restarts) the executable with the same endpoints.
+    func start() throws {
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let output = try FileHandle(forWritingTo: log)
+        output.seekToEndOfFile()
+        process = Process()
+        process.executableURL = binDirectory.appendingPathComponent(executable)
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "GRIDTRADE_INSTANCE": instance,
+            "GRIDTRADE_RPC_ENDPOINT": rpcEndpoint,
+            "GRIDTRADE_EVENTS_ENDPOINT": eventsEndpoint,
+            "GRIDTRADE_DATA_DIR": dataDirectory.path,
+            "GRIDTRADE_HEARTBEAT_MS": "200",
+        ]) { $1 }
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+    }
+
+    /// Waits until Health/Check says SERVING.
+    func waitHealthy(timeout: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        let client = try RPCClient(endpoint: rpcEndpoint, connectTimeout: .milliseconds(200))
+        defer { client.close() }
+        while ContinuousClock.now < deadline {
+            if let reply = try? await client.call(Health.check, .init(), deadline: .milliseconds(500)), reply.status == "SERVING" { return }
+            try #require(process.isRunning, "\(executable) exited: \(logText)")
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("\(executable) never became healthy: \(logText)")
+    }
+
+    var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    /// Sends a signal and waits for the exit; returns the exit status.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(15)) async -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// Runs a command to its end; returns its status and output.
+func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String, error: String) {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let scratch = try temporaryDirectory("run")
+    let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
+    FileManager.default.createFile(atPath: out.path, contents: nil)
+    FileManager.default.createFile(atPath: err.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: out)
+    process.standardError = try FileHandle(forWritingTo: err)
+    try process.run()
+    while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+    return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
+}
