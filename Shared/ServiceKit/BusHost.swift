@@ -29,7 +29,7 @@ public final class BusHost: Service, Sendable {
             heartbeatInterval: .milliseconds(settings.heartbeatMilliseconds)
         )
         events.serveCatchUp(on: server)
-        server.register(MetricsAPI.get) { [metrics] _, _ in MetricsSnapshot(values: metrics.snapshot()) }
+        server.registerImmediate(MetricsAPI.get) { [metrics] _, _ in MetricsSnapshot(values: metrics.snapshot()) }
     }
 
     public func run() async throws {

@@ -1,8 +1,33 @@
 import Bus
 import Foundation
 
-/// The bus end to end: `Health/Check` through an `RPCServer` and an `RPCClient` on loopback TCP.
+/// The bus end to end through an `RPCServer` and an `RPCClient` on loopback TCP, with either
+/// `Health/Check` (an immediate handler, run on the socket thread) or `Bench/Echo` (a task handler,
+/// run on the cooperative pool like most domain methods).
 enum BusBenchmark {
+    struct Echo: Codable, Sendable {
+        var text: String
+    }
+
+    static let echo = Method<Echo, Echo>("Bench/Echo")
+
+    static func serve(_ server: RPCServer) {
+        server.register(echo) { request, _ in request }
+    }
+
+    static func sequentialTask(client: RPCClient, requests: Int) async throws -> LatencySummary {
+        var samples: [Duration] = []
+        samples.reserveCapacity(requests)
+        let clock = ContinuousClock()
+        let started = clock.now
+        for _ in 0..<requests {
+            let sent = clock.now
+            _ = try await client.call(echo, Echo(text: "ping"))
+            samples.append(sent.duration(to: clock.now))
+        }
+        return LatencySummary(name: "bus, Bench/Echo (task)", elapsed: started.duration(to: clock.now), samples: samples, requests: requests)
+    }
+
     static func sequential(client: RPCClient, requests: Int) async throws -> LatencySummary {
         var samples: [Duration] = []
         samples.reserveCapacity(requests)
@@ -13,10 +38,11 @@ enum BusBenchmark {
             _ = try await client.call(Health.check, HealthCheckRequest())
             samples.append(sent.duration(to: clock.now))
         }
-        return LatencySummary(name: "bus, one call at a time", elapsed: started.duration(to: clock.now), samples: samples, requests: requests)
+        return LatencySummary(name: "bus, Health/Check", elapsed: started.duration(to: clock.now), samples: samples, requests: requests)
     }
 
-    /// `inFlight` callers share one client (one DEALER socket), each with its calls back to back.
+    /// `inFlight` callers share one client (one DEALER socket), each with its calls back to back,
+    /// to the task handler.
     static func pipelined(client: RPCClient, requests: Int, inFlight: Int) async throws -> LatencySummary {
         let clock = ContinuousClock()
         let started = clock.now
@@ -28,7 +54,7 @@ enum BusBenchmark {
                     mine.reserveCapacity(perCaller)
                     for _ in 0..<perCaller {
                         let sent = clock.now
-                        _ = try await client.call(Health.check, HealthCheckRequest())
+                        _ = try await client.call(echo, Echo(text: "ping"))
                         mine.append(sent.duration(to: clock.now))
                     }
                     return mine
@@ -37,7 +63,7 @@ enum BusBenchmark {
             return try await group.reduce(into: []) { $0 += $1 }
         }
         return LatencySummary(
-            name: "bus, \(inFlight) calls in flight",
+            name: "bus, \(inFlight) in flight (task)",
             elapsed: started.duration(to: clock.now),
             samples: samples,
             requests: perCaller * inFlight

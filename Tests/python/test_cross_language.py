@@ -1,0 +1,172 @@
+"""A Python client speaking the GridTrade envelope to running services: what any non-Swift client
+sees on the wire. Every receive polls with a timeout, so a broken server fails a test, never hangs it."""
+
+import json
+import time
+import uuid
+
+import pytest
+import zmq
+
+REPLY_TIMEOUT_MS = 5000
+MAX_MESSAGE_BYTES = 4 << 20  # the services' default GRIDTRADE_MAX_MESSAGE_BYTES
+
+
+def connect(context: zmq.Context, kind: int, endpoint: str, topic: bytes | None = None) -> zmq.Socket:
+    sock = context.socket(kind)
+    sock.linger = 0
+    if topic is not None:
+        sock.subscribe(topic)
+    sock.connect(endpoint)
+    return sock
+
+
+def send(sock: zmq.Socket, method: str, body=None, **fields) -> str:
+    """Sends one request frame; returns its id."""
+    request_id = fields.pop("id", None) or uuid.uuid4().hex
+    request = {"id": request_id, "method": method, "body": {} if body is None else body, **fields}
+    sock.send(json.dumps(request).encode())
+    return request_id
+
+
+def receive(sock: zmq.Socket, timeout_ms: int = REPLY_TIMEOUT_MS) -> dict:
+    if not sock.poll(timeout_ms):
+        pytest.fail(f"no reply within {timeout_ms} ms")
+    return json.loads(sock.recv())
+
+
+def call(sock: zmq.Socket, method: str, body=None, **fields) -> dict:
+    request_id = send(sock, method, body, **fields)
+    reply = receive(sock)
+    assert reply["id"] == request_id
+    return reply
+
+
+# Two executables, the second under an instance name that differs from its service name.
+@pytest.fixture(params=[("registry", "registry"), ("ledger", "ledger-2")], ids=["registry", "ledger"])
+def running(request, service):
+    executable, instance = request.param
+    return service(executable, instance=instance)
+
+
+@pytest.fixture
+def dealer(running, zmq_context):
+    return connect(zmq_context, zmq.DEALER, running.rpc_endpoint)
+
+
+def test_health_check(dealer):
+    reply = call(dealer, "Health/Check")
+    assert set(reply) == {"id", "status", "body"}
+    assert reply["status"]["code"] == 0
+    assert isinstance(reply["status"]["message"], str)
+    assert reply["body"] == {"status": "SERVING"}
+
+
+def test_pipelined_requests_are_all_answered(dealer):
+    sent = {send(dealer, "Health/Check") for _ in range(200)}
+    assert len(sent) == 200
+    replies = [receive(dealer) for _ in sent]
+    # Replies may come in any order; each id exactly once.
+    assert sorted(reply["id"] for reply in replies) == sorted(sent)
+    assert all(reply["status"]["code"] == 0 for reply in replies)
+
+
+@pytest.mark.parametrize(
+    ("frame", "code", "reply_id"),
+    [
+        (b'{"id": "u", "method": "Nope/Nothing", "body": {}}', 12, "u"),
+        (b"\x01\x02 not json", 3, ""),
+        (b'{"id": "x", "body": {}}', 3, "x"),
+        (b'{"id": "d", "method": "Health/Check", "deadline_ms": 0, "body": {}}', 4, "d"),
+    ],
+    ids=["unknown-method", "not-json", "no-method", "expired-deadline"],
+)
+def test_bad_request_gets_status_and_null_body(dealer, frame, code, reply_id):
+    dealer.send(frame)
+    reply = receive(dealer)
+    assert (reply["id"], reply["status"]["code"], reply["body"]) == (reply_id, code, None)
+    assert reply["status"]["message"]
+    # Nothing a client sends stops the server.
+    assert call(dealer, "Health/Check")["status"]["code"] == 0
+
+
+def test_oversized_frame_drops_only_that_connection(running, dealer, zmq_context):
+    # A valid request padded past the limit: had it been delivered, it would be answered.
+    padding = "x" * (5 * 1024 * 1024)
+    assert len(padding) > MAX_MESSAGE_BYTES
+    request_id = send(dealer, "Health/Check", {"service": padding})
+    assert not dealer.poll(1000), f"oversized request {request_id} was answered"
+
+    fresh = connect(zmq_context, zmq.DEALER, running.rpc_endpoint)
+    assert call(fresh, "Health/Check")["body"] == {"status": "SERVING"}
+
+
+def test_req_socket(running, zmq_context):
+    # REQ adds an empty delimiter frame; the server must answer it like a DEALER.
+    req = connect(zmq_context, zmq.REQ, running.rpc_endpoint)
+    assert call(req, "Health/Check")["body"] == {"status": "SERVING"}
+    req.send(b"garbage")
+    reply = receive(req)
+    assert (reply["id"], reply["status"]["code"]) == ("", 3)
+    assert call(req, "Health/Check")["body"] == {"status": "SERVING"}
+
+
+def test_metrics_count_health_checks(dealer):
+    checks = 5
+    for _ in range(checks):
+        assert call(dealer, "Health/Check")["status"]["code"] == 0
+    reply = call(dealer, "Metrics/Get", {})
+    assert reply["status"]["code"] == 0
+    values = reply["body"]["values"]
+    assert values["rpc.server.requests{method=Health/Check,code=0}"] >= checks
+
+
+def events_since(dealer, topic: str, after_seq: int = 0) -> dict:
+    reply = call(dealer, "Events/Since", {"topic": topic, "after_seq": after_seq})
+    assert reply["status"]["code"] == 0, reply["status"]
+    return reply["body"]
+
+
+def test_service_started_is_caught_up_through_events_since(running, dealer, zmq_context):
+    sub = connect(zmq_context, zmq.SUB, running.events_endpoint, topic=b"ServiceStarted")
+    # PUB/SUB does not replay: the start-up event went out before this subscriber existed.
+    assert not sub.poll(300)
+
+    caught_up = events_since(dealer, "ServiceStarted")
+    stream = caught_up["stream"]
+    assert isinstance(stream, str) and stream
+    assert (caught_up["head"], caught_up["truncated"], len(caught_up["events"])) == (1, False, 1)
+    event = caught_up["events"][0]
+    assert set(event) == {"topic", "seq", "stream", "time_ms", "source", "body"}
+    assert (event["topic"], event["seq"], event["stream"], event["source"]) == ("ServiceStarted", 1, stream, running.instance)
+    assert isinstance(event["time_ms"], int)
+    assert abs(event["time_ms"] - time.time() * 1000) < 60_000
+    body = event["body"]
+    assert isinstance(body.pop("version"), str)
+    assert body == {
+        "service": running.executable,
+        "instance": running.instance,
+        "pid": running.process.pid,
+        "rpc_endpoint": running.rpc_endpoint,
+        "events_endpoint": running.events_endpoint,
+    }
+
+
+def test_heartbeat_carries_topic_heads(running, dealer, zmq_context):
+    sub = connect(zmq_context, zmq.SUB, running.events_endpoint, topic=b"Heartbeat")
+    # Heartbeats come every 200 ms here; 2 s covers the subscription reaching the publisher.
+    if not sub.poll(2000):
+        pytest.fail("no heartbeat within 2 s")
+    topic, frame = sub.recv_multipart()
+    assert topic == b"Heartbeat"
+    beat = json.loads(frame)
+    assert beat["stream"] == events_since(dealer, "ServiceStarted")["stream"]
+    assert beat["source"] == running.instance
+    assert isinstance(beat["time_ms"], int)
+    assert beat["heads"]["ServiceStarted"] == 1
+
+
+def test_events_since_rejects_limit_zero(dealer):
+    reply = call(dealer, "Events/Since", {"topic": "ServiceStarted", "after_seq": 0, "limit": 0})
+    assert reply["status"]["code"] == 3
+    assert reply["body"] is None
