@@ -68,6 +68,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "BusTests", dependencies: ["Bus", "Messages", "ServiceKit"], path: "Tests/BusTests", swiftSettings: strict),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Messages"], path: "Tests/ServiceKitTests", swiftSettings: strict),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], path: "Tests/TopologyTests", swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",

@@ -38,8 +38,8 @@ public final class BusHost: Service, Sendable {
             instance: settings.instance,
             version: GridTradeVersion.current,
             pid: getpid(),
-            rpcEndpoint: server.endpoint,
-            eventsEndpoint: events.endpoint
+            rpcEndpoint: settings.advertised(server.endpoint),
+            eventsEndpoint: settings.advertised(events.endpoint)
         ))
         logger.info("serving", metadata: [
             "rpc.endpoint": "\(server.endpoint)",

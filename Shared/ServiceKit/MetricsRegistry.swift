@@ -40,7 +40,7 @@ public final class MetricsRegistry: MetricsFactory, Sendable {
     }
 
     public func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
-        Series(registry: self, key: Self.key(label, dimensions) + ".nanoseconds")
+        Series(registry: self, key: Self.key(label + ".nanoseconds", dimensions))
     }
 
     public func destroyCounter(_ handler: any CounterHandler) {}

@@ -40,6 +40,7 @@ public enum ServiceMain {
                 logger: logger
             ))
             try await group.run()
+            ZMQContext.shared.terminate(waitingAtMost: .seconds(2))
             exit(0)
         } catch {
             logger.critical("failed", metadata: ["error": "\(error)"])

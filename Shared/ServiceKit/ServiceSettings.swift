@@ -16,6 +16,8 @@ public struct ServiceSettings: Sendable {
     public var logLevel: Logger.Level
     public var maxMessageBytes: Int64
     public var heartbeatMilliseconds: Int
+    /// The host others reach this instance by, put in place of a wildcard bind address.
+    public var advertiseHost: String
 
     /// The default ports, the same as compose.yaml's, so a bare `registry` joins a bare `matching`.
     public static func defaultPorts(_ service: ServiceName) -> (rpc: Int, events: Int) {
@@ -41,10 +43,25 @@ public struct ServiceSettings: Sendable {
             throw SettingsError("log level '\(level)' is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         logLevel = parsed
-        maxMessageBytes = Int64(config.int(forKey: "max.message.bytes", default: 4 << 20))
-        guard maxMessageBytes > 0 else { throw SettingsError("max message bytes must be positive") }
-        heartbeatMilliseconds = config.int(forKey: "heartbeat.ms", default: 1000)
-        guard heartbeatMilliseconds > 0 else { throw SettingsError("heartbeat ms must be positive") }
+        maxMessageBytes = Int64(try Self.positiveInt(config, "max.message.bytes", default: 4 << 20))
+        heartbeatMilliseconds = try Self.positiveInt(config, "heartbeat.ms", default: 1000)
+        // Under compose the instance name is the service's DNS name.
+        advertiseHost = config.string(forKey: "advertise.host", default: instance)
+    }
+
+    /// `tcp://0.0.0.0:7101` (a wildcard bind) as others reach it: `tcp://registry:7101`.
+    public func advertised(_ bound: String) -> String {
+        bound.replacingOccurrences(of: "tcp://0.0.0.0:", with: "tcp://\(advertiseHost):")
+            .replacingOccurrences(of: "tcp://*:", with: "tcp://\(advertiseHost):")
+    }
+
+    /// A set value that is not a positive integer is an error, not a silent default.
+    private static func positiveInt(_ config: ConfigReader, _ key: ConfigKey, default value: Int) throws -> Int {
+        guard let text = config.string(forKey: key) else { return value }
+        guard let number = Int(text), number > 0 else {
+            throw SettingsError("\(key) must be a positive integer, not '\(text)'")
+        }
+        return number
     }
 
     /// Environment first (`GRIDTRADE_` + key in upper snake case), then flags (`--key-in-dashes`).

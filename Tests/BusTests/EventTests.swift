@@ -138,6 +138,8 @@ struct EventTests {
         #expect(page.events.map(\.seq) == [11, 12, 13, 14, 15])
         #expect(page.head == 30)
         #expect(page.truncated == false)
+        let beyond = try await client.call(Events.since, .init(topic: "Tick", afterSeq: .max))
+        #expect(beyond.events.isEmpty && beyond.head == 30)
         let none = try await client.call(Events.since, .init(topic: "Unknown", afterSeq: 0))
         #expect(none.head == 0 && none.events.isEmpty)
         await #expect(throws: RPCError(.invalidArgument, "body.limit must be positive")) {

@@ -68,6 +68,13 @@ struct RPCTests {
             }
             let multipart = try WireReply(await peer.exchange([json(#"{"id":"m"}"#), json("{}")]))
             #expect(multipart.status.code == 3)
+            // An empty frame is a bad body, not a REQ delimiter: the reply is one frame.
+            let empty = try #require(try await peer.exchange([Data()]))
+            #expect(empty.count == 1)
+            #expect(try WireReply(empty).status.code == 3)
+            // Extreme numbers are answered, not fatal.
+            let huge = try WireReply(await peer.exchange([json(#"{"id":"h","method":"Test/Echo","deadline_ms":9223372036854775807,"body":{"text":"big"}}"#)]))
+            #expect(huge.status.code == 0)
             let client = try RPCClient(endpoint: server.endpoint)
             #expect(try await client.call(Health.check, .init()).status == "SERVING")
         }
@@ -222,5 +229,28 @@ struct RawPeerNoWait {
         try socket.send([frame], dontWait: false)
         // Give libzmq's I/O thread time to write it before the socket closes (linger is 0).
         Thread.sleep(forTimeInterval: 0.2)
+    }
+}
+
+@Suite("Graceful shutdown")
+struct ShutdownTests {
+    @Test("shutdown answers the requests in hand, refuses new ones with 14, then run() returns")
+    func drains() async throws {
+        let server = try RPCServer(endpoint: "tcp://127.0.0.1:*")
+        TestAPI.register(on: server)
+        let running = Task { await server.run() }
+        let client = try RPCClient(endpoint: server.endpoint)
+        let slow = Task { try await client.call(TestAPI.echo, .init(text: "in hand", delayMs: 400)) }
+        try await Task.sleep(for: .milliseconds(100))
+        server.shutdown()
+        let peer = try RawPeer(.dealer, endpoint: server.endpoint)
+        let late = try WireReply(await peer.exchange([json(#"{"id":"late","method":"Test/Echo","body":{"text":"x"}}"#)]))
+        #expect(late.status.code == 14)
+        #expect(late.id == "late")
+        #expect(try await slow.value.text == "in hand")
+        await running.value
+        await #expect(throws: RPCError.self) {
+            try await RPCClient(endpoint: server.endpoint, connectTimeout: .milliseconds(200)).call(Health.check, .init())
+        }
     }
 }

@@ -18,6 +18,17 @@ struct UnitTests {
         #expect(log.since("A", after: 3, limit: 1).frames.map { String(decoding: $0, as: UTF8.self) } == ["4"])
         #expect(log.since("A", after: 5, limit: 10).frames.isEmpty)
         #expect(log.since("C", after: 0, limit: 10).head == 0)
+        // Any UInt64 is a valid cursor.
+        #expect(log.since("A", after: .max, limit: 10).frames.isEmpty)
+        #expect(!log.since("A", after: .max, limit: 10).truncated)
+    }
+
+    @Test("the event log caps a page by bytes, but always returns at least one event")
+    func eventLogBytes() {
+        var log = EventLog(capacity: 10)
+        for _ in 1...5 { log.append("A", Data(repeating: 1, count: 100)) }
+        #expect(log.since("A", after: 0, limit: 10, maxBytes: 250).frames.count == 2)
+        #expect(log.since("A", after: 0, limit: 10, maxBytes: 10).frames.count == 1)
     }
 
     @Test("request heads parse, or say why not")
@@ -31,6 +42,8 @@ struct UnitTests {
         #expect(problem("nope")?.id == "")
         #expect(problem(#"{"id":"x"}"#)?.message == "request needs a string 'method'")
         #expect(problem(#"{"id":"x","method":"A/B","deadline_ms":1.5}"#)?.message == "'deadline_ms' must be an integer")
+        #expect(problem(#"{"id":"x","method":"A/B","deadline_ms":true}"#)?.message == "'deadline_ms' must be an integer")
+        #expect(problem(#"{"id":"x","method":"A/B","metadata":{"a":1}}"#)?.message == "'metadata' must be an object of strings")
     }
 
     @Test("errors map to statuses in one place, leaking nothing")

@@ -12,19 +12,10 @@ REPLY_TIMEOUT_MS = 5000
 MAX_MESSAGE_BYTES = 4 << 20  # the services' default GRIDTRADE_MAX_MESSAGE_BYTES
 
 
-def connect(context: zmq.Context, kind: int, endpoint: str, topic: bytes | None = None) -> zmq.Socket:
-    sock = context.socket(kind)
-    sock.linger = 0
-    if topic is not None:
-        sock.subscribe(topic)
-    sock.connect(endpoint)
-    return sock
-
-
-def send(sock: zmq.Socket, method: str, body=None, **fields) -> str:
-    """Sends one request frame; returns its id."""
-    request_id = fields.pop("id", None) or uuid.uuid4().hex
-    request = {"id": request_id, "method": method, "body": {} if body is None else body, **fields}
+def send(sock: zmq.Socket, method: str, body=None) -> str:
+    """Sends one request frame under a fresh id; returns the id."""
+    request_id = uuid.uuid4().hex
+    request = {"id": request_id, "method": method, "body": {} if body is None else body}
     sock.send(json.dumps(request).encode())
     return request_id
 
@@ -35,8 +26,8 @@ def receive(sock: zmq.Socket, timeout_ms: int = REPLY_TIMEOUT_MS) -> dict:
     return json.loads(sock.recv())
 
 
-def call(sock: zmq.Socket, method: str, body=None, **fields) -> dict:
-    request_id = send(sock, method, body, **fields)
+def call(sock: zmq.Socket, method: str, body=None) -> dict:
+    request_id = send(sock, method, body)
     reply = receive(sock)
     assert reply["id"] == request_id
     return reply
@@ -50,8 +41,27 @@ def running(request, service):
 
 
 @pytest.fixture
-def dealer(running, zmq_context):
-    return connect(zmq_context, zmq.DEALER, running.rpc_endpoint)
+def connect(zmq_context):
+    """Factory for sockets with linger 0, closed at teardown even when a test fails mid-exchange."""
+    sockets = []
+
+    def make(kind: int, endpoint: str, topic: bytes | None = None) -> zmq.Socket:
+        sock = zmq_context.socket(kind)
+        sockets.append(sock)
+        sock.linger = 0
+        if topic is not None:
+            sock.subscribe(topic)
+        sock.connect(endpoint)
+        return sock
+
+    yield make
+    for sock in sockets:
+        sock.close()
+
+
+@pytest.fixture
+def dealer(running, connect):
+    return connect(zmq.DEALER, running.rpc_endpoint)
 
 
 def test_health_check(dealer):
@@ -90,20 +100,20 @@ def test_bad_request_gets_status_and_null_body(dealer, frame, code, reply_id):
     assert call(dealer, "Health/Check")["status"]["code"] == 0
 
 
-def test_oversized_frame_drops_only_that_connection(running, dealer, zmq_context):
+def test_oversized_frame_drops_only_that_connection(running, dealer, connect):
     # A valid request padded past the limit: had it been delivered, it would be answered.
     padding = "x" * (5 * 1024 * 1024)
     assert len(padding) > MAX_MESSAGE_BYTES
     request_id = send(dealer, "Health/Check", {"service": padding})
     assert not dealer.poll(1000), f"oversized request {request_id} was answered"
 
-    fresh = connect(zmq_context, zmq.DEALER, running.rpc_endpoint)
+    fresh = connect(zmq.DEALER, running.rpc_endpoint)
     assert call(fresh, "Health/Check")["body"] == {"status": "SERVING"}
 
 
-def test_req_socket(running, zmq_context):
+def test_req_socket(running, connect):
     # REQ adds an empty delimiter frame; the server must answer it like a DEALER.
-    req = connect(zmq_context, zmq.REQ, running.rpc_endpoint)
+    req = connect(zmq.REQ, running.rpc_endpoint)
     assert call(req, "Health/Check")["body"] == {"status": "SERVING"}
     req.send(b"garbage")
     reply = receive(req)
@@ -127,8 +137,8 @@ def events_since(dealer, topic: str, after_seq: int = 0) -> dict:
     return reply["body"]
 
 
-def test_service_started_is_caught_up_through_events_since(running, dealer, zmq_context):
-    sub = connect(zmq_context, zmq.SUB, running.events_endpoint, topic=b"ServiceStarted")
+def test_service_started_is_caught_up_through_events_since(running, dealer, connect):
+    sub = connect(zmq.SUB, running.events_endpoint, topic=b"ServiceStarted")
     # PUB/SUB does not replay: the start-up event went out before this subscriber existed.
     assert not sub.poll(300)
 
@@ -152,8 +162,8 @@ def test_service_started_is_caught_up_through_events_since(running, dealer, zmq_
     }
 
 
-def test_heartbeat_carries_topic_heads(running, dealer, zmq_context):
-    sub = connect(zmq_context, zmq.SUB, running.events_endpoint, topic=b"Heartbeat")
+def test_heartbeat_carries_topic_heads(running, dealer, connect):
+    sub = connect(zmq.SUB, running.events_endpoint, topic=b"Heartbeat")
     # Heartbeats come every 200 ms here; 2 s covers the subscription reaching the publisher.
     if not sub.poll(2000):
         pytest.fail("no heartbeat within 2 s")

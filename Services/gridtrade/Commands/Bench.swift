@@ -21,7 +21,7 @@ struct Bench: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            guard requests > 0, inFlight > 0 else { throw ValidationError("--requests and --in-flight must be positive") }
+            guard inFlight > 0, requests >= inFlight else { throw ValidationError("--in-flight must be positive and --requests at least --in-flight") }
             let server = try RPCServer(endpoint: "tcp://127.0.0.1:*")
             BusBenchmark.serve(server)
             let serving = Task { await server.run() }

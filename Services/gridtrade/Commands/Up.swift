@@ -51,8 +51,10 @@ struct Up: AsyncParsableCommand {
                 throw ValidationError("no executable \(executable); build with `swift build` or pass --bin-dir")
             }
             try FileManager.default.createDirectory(atPath: spec.dataDirectory, withIntermediateDirectories: true)
-            var environment = ProcessInfo.processInfo.environment.merging(spec.environment) { $1 }
-            environment["GRIDTRADE_DATA_DIR"] = environment["GRIDTRADE_DATA_DIR"] ?? spec.dataDirectory
+            // The caller's own GRIDTRADE_* settings must not leak into every service.
+            var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GRIDTRADE_") }
+            environment.merge(spec.environment) { $1 }
+            environment["GRIDTRADE_DATA_DIR"] = spec.environment["GRIDTRADE_DATA_DIR"] ?? spec.dataDirectory
             let log = home.log(spec.name).path
             let pid = try ProcessControl.spawn(executable: executable, arguments: spec.arguments, environment: environment, log: log)
             // The kernel knows the process as soon as posix_spawn returns.
@@ -63,7 +65,10 @@ struct Up: AsyncParsableCommand {
             // Saved after every start, so `down` finds whatever did start even if a later one fails.
             try home.save(state)
         }
-        for process in running { print("\(process.spec.name): already running (pid \(process.pid))") }
+        for process in running {
+            let planned = plan.contains { $0.name == process.spec.name }
+            print("\(process.spec.name): already running (pid \(process.pid))\(planned ? "" : ", not in this plan; `gridtrade down` stops it")")
+        }
 
         let deadline = ContinuousClock.now + .seconds(timeout)
         for process in state.processes {

@@ -27,13 +27,22 @@ struct EventLog: Sendable {
 
     var heads: [String: UInt64] { topics.mapValues(\.head) }
 
-    func since(_ topic: String, after: UInt64, limit: Int) -> (head: UInt64, truncated: Bool, frames: [Data]) {
+    /// At most `limit` events after `after`, and no more than `maxBytes` of them (but at least one).
+    func since(_ topic: String, after: UInt64, limit: Int, maxBytes: Int = .max) -> (head: UInt64, truncated: Bool, frames: [Data]) {
         guard let log = topics[topic] else { return (0, false, []) }
+        // Written without `after + 1`: any UInt64 is a valid `after`.
         let oldest = log.head - UInt64(log.frames.count) + 1
-        let start = max(after + 1, oldest)
-        guard start <= log.head else { return (log.head, after + 1 < oldest, []) }
-        let offset = Int(start - oldest)
-        let end = min(log.frames.count, offset + limit)
-        return (log.head, after + 1 < oldest, Array(log.frames[offset..<end]))
+        let truncated = after < oldest - 1
+        guard after < log.head else { return (log.head, false, []) }
+        let start = max(after, oldest - 1)
+        let offset = Int(start - (oldest - 1))
+        var frames: [Data] = []
+        var bytes = 0
+        for frame in log.frames[offset..<min(log.frames.count, offset + limit)] {
+            bytes += frame.count
+            if bytes > maxBytes, !frames.isEmpty { break }
+            frames.append(frame)
+        }
+        return (log.head, truncated, frames)
     }
 }

@@ -51,7 +51,8 @@ public final class EventPublisher: Sendable {
     public func since(_ request: EventsSinceRequest) throws -> EventsSinceResponse<JSONValue> {
         guard request.limit.map({ $0 > 0 }) ?? true else { throw RPCError(.invalidArgument, "body.limit must be positive") }
         let limit = min(request.limit ?? 1000, 1000)
-        let found = log.withLock { $0.since(request.topic, after: request.afterSeq, limit: limit) }
+        // A reply stays well inside the default 4 MiB message limit; callers page with after_seq.
+        let found = log.withLock { $0.since(request.topic, after: request.afterSeq, limit: limit, maxBytes: 1 << 20) }
         let events = try found.frames.map { try Wire.decode(Event<JSONValue>.self, from: $0) }
         return EventsSinceResponse(stream: stream, head: found.head, truncated: found.truncated, events: events)
     }

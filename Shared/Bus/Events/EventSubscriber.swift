@@ -113,7 +113,7 @@ private struct Cursor<Payload: Codable & Sendable> {
                 last = event.seq
                 output.yield(event)
             }
-            if reply.events.count < limit { return }
+            if last >= reply.head || reply.events.isEmpty { return }
         }
     }
 }

@@ -15,6 +15,7 @@ final class PublisherDriver: PollDriver {
     init(endpoint: String, heartbeatInterval: Duration, heartbeat: @escaping @Sendable () -> Data?) throws {
         socket = try ZMQSocket(.pub)
         try socket.setHighWaterMarks(100_000)
+        try socket.setLinger(milliseconds: 500)
         try socket.bind(endpoint)
         boundEndpoint = socket.lastEndpoint
         self.heartbeatInterval = heartbeatInterval

@@ -40,17 +40,22 @@ struct RequestHead: Decodable, Sendable {
         case deadlineMs = "deadline_ms"
     }
 
+    /// Deadlines beyond a day are taken as a day.
+    static let maxDeadlineMs = 86_400_000
+
     /// Parses a request frame, or says why it is not one (with the id when it can be recovered).
     static func parse(_ frame: Data) -> Result<RequestHead, BadRequest> {
         if let head = try? Wire.decode(RequestHead.self, from: frame) { return .success(head) }
-        guard let object = try? JSONSerialization.jsonObject(with: frame) as? [String: Any] else {
+        // Slow path, only for bad requests: find what is wrong, for the message.
+        guard case let .object(fields)? = try? Wire.decode(JSONValue.self, from: frame) else {
             return .failure(BadRequest(id: "", message: "request is not a JSON object"))
         }
-        let id = object["id"] as? String
-        guard let id else { return .failure(BadRequest(id: "", message: "request needs a string 'id'")) }
-        guard object["method"] is String else { return .failure(BadRequest(id: id, message: "request needs a string 'method'")) }
-        if let deadline = object["deadline_ms"], !(deadline is NSNull), Int(exactly: (deadline as? NSNumber)?.doubleValue ?? .nan) == nil {
-            return .failure(BadRequest(id: id, message: "'deadline_ms' must be an integer"))
+        guard case let .string(id)? = fields["id"] else { return .failure(BadRequest(id: "", message: "request needs a string 'id'")) }
+        guard case .string? = fields["method"] else { return .failure(BadRequest(id: id, message: "request needs a string 'method'")) }
+        switch fields["deadline_ms"] {
+        case nil, .null?: break
+        case .integer?: break
+        default: return .failure(BadRequest(id: id, message: "'deadline_ms' must be an integer"))
         }
         return .failure(BadRequest(id: id, message: "'metadata' must be an object of strings"))
     }

@@ -4,6 +4,8 @@ import Foundation
 public enum JSONValue: Codable, Sendable, Equatable {
     case null
     case bool(Bool)
+    /// Integers stay exact (a Double would round those above 2^53).
+    case integer(Int64)
     case number(Double)
     case string(String)
     case array([JSONValue])
@@ -15,6 +17,8 @@ public enum JSONValue: Codable, Sendable, Equatable {
             self = .null
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
         } else if let value = try? container.decode(Double.self) {
             self = .number(value)
         } else if let value = try? container.decode(String.self) {
@@ -31,8 +35,8 @@ public enum JSONValue: Codable, Sendable, Equatable {
         switch self {
         case .null: try container.encodeNil()
         case let .bool(value): try container.encode(value)
-        case let .number(value):
-            if let integer = Int64(exactly: value) { try container.encode(integer) } else { try container.encode(value) }
+        case let .integer(value): try container.encode(value)
+        case let .number(value): try container.encode(value)
         case let .string(value): try container.encode(value)
         case let .array(value): try container.encode(value)
         case let .object(value): try container.encode(value)

@@ -42,9 +42,10 @@ public final class RPCClient: Sendable {
         metadata: [String: String]? = nil
     ) async throws -> Response {
         let id = "\(prefix)-\(counter.wrappingAdd(1, ordering: .relaxed).newValue)"
-        let milliseconds = max(1, Int(deadline.components.seconds * 1000 + deadline.components.attoseconds / 1_000_000_000_000_000))
+        let capped = min(deadline, .milliseconds(RequestHead.maxDeadlineMs))
+        let milliseconds = max(1, Int(capped.components.seconds * 1000 + capped.components.attoseconds / 1_000_000_000_000_000))
         let frame = try Wire.encode(RequestEnvelope(id: id, method: method.name, deadlineMs: milliseconds, metadata: metadata, body: request))
-        let reply = try await send(id: id, frame: frame, deadline: deadline)
+        let reply = try await send(id: id, frame: frame, deadline: capped)
         guard reply.head.status.code == StatusCode.ok.rawValue else {
             throw RPCError(StatusCode(rawValue: reply.head.status.code) ?? .unknown, reply.head.status.message)
         }

@@ -53,7 +53,7 @@ enum StatusMapping {
         case let .typeMismatch(type, context):
             return "\(path(context)) has the wrong type (expected \(jsonName(type)))"
         case let .dataCorrupted(context):
-            return context.codingPath.isEmpty ? "body is not valid JSON" : "\(path(context)) is invalid: \(context.debugDescription)"
+            return "\(path(context)) is invalid: \(context.debugDescription)"
         @unknown default:
             return "body is invalid"
         }

@@ -48,6 +48,8 @@ final class RouterDriver: PollDriver {
         // libzmq drops a connection that sends a bigger frame, before it reaches us.
         try socket.setMaxMessageSize(maxMessageBytes)
         try socket.setHighWaterMarks(100_000)
+        // The last replies of a graceful shutdown still go out after the socket closes.
+        try socket.setLinger(milliseconds: 1000)
         try socket.bind(endpoint)
         sockets = [socket]
         boundEndpoint = socket.lastEndpoint
@@ -98,8 +100,9 @@ final class RouterDriver: PollDriver {
 
     private func accept(_ frames: [Data]) {
         // ROUTER prepends the peer's identity; a REQ peer adds an empty delimiter frame too.
+        // An empty last frame is a (bad) body, not a delimiter.
         guard frames.count >= 2 else { return }
-        let bodyStart = (frames.dropFirst().firstIndex(where: \.isEmpty) ?? 0) + 1
+        let bodyStart = (frames.dropFirst().dropLast().firstIndex(where: \.isEmpty) ?? 0) + 1
         let envelope = Array(frames[..<bodyStart])
         let payload = frames[bodyStart...]
         let started = ContinuousClock.now
@@ -112,18 +115,19 @@ final class RouterDriver: PollDriver {
         case let .failure(bad):
             return refuse(envelope, id: bad.id, "unknown", Status(code: .invalidArgument, message: bad.message), started)
         }
-        guard accepting else {
-            return refuse(envelope, id: head.id, head.method, Status(code: .unavailable, message: "server is shutting down"), started)
-        }
+        // Metrics name only registered methods, so a client cannot grow the set of series.
         guard let handler = handlers[head.method] else {
             return refuse(envelope, id: head.id, "unknown", Status(code: .unimplemented, message: "unknown method '\(head.method)'"), started)
+        }
+        guard accepting else {
+            return refuse(envelope, id: head.id, head.method, Status(code: .unavailable, message: "server is shutting down"), started)
         }
         var deadline: ContinuousClock.Instant?
         if let milliseconds = head.deadlineMs {
             guard milliseconds > 0 else {
                 return refuse(envelope, id: head.id, head.method, Status(code: .deadlineExceeded, message: "deadline exceeded before the request was served"), started)
             }
-            deadline = started.advanced(by: .milliseconds(milliseconds))
+            deadline = started.advanced(by: .milliseconds(min(milliseconds, RequestHead.maxDeadlineMs)))
         }
         var logger = self.logger
         logger[metadataKey: "rpc.method"] = "\(head.method)"

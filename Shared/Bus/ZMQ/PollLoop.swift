@@ -80,7 +80,8 @@ final class PollLoop<Command: Sendable>: Sendable {
             let next = driver.nextTick()
             if let next {
                 // Rounded up, so the poll never ends before `next` is due.
-                let remaining = clock.now.duration(to: next)
+                // Capped, so a far deadline cannot overflow the milliseconds.
+                let remaining = min(clock.now.duration(to: next), .seconds(3600))
                 let nanoseconds = remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000
                 timeout = max(0, Int((nanoseconds + 999_999) / 1_000_000))
             }

@@ -118,6 +118,8 @@ public extension ZMQSocket {
         try set(ZMQ_RCVHWM, messages)
     }
     /// Queue outgoing messages only on completed connections, so a send to a dead peer fails at once.
+    /// How long a closed socket keeps trying to send what it still holds.
+    func setLinger(milliseconds: Int32) throws { try set(ZMQ_LINGER, milliseconds) }
     func setImmediate(_ on: Bool) throws { try set(ZMQ_IMMEDIATE, on ? 1 : 0) }
     func subscribe(_ topic: String) throws { try set(ZMQ_SUBSCRIBE, bytes: Array(topic.utf8)) }
     func unsubscribe(_ topic: String) throws { try set(ZMQ_UNSUBSCRIBE, bytes: Array(topic.utf8)) }
