@@ -67,12 +67,14 @@ let package = Package(
             path: "Services/gridtrade",
             swiftSettings: strict
         ),
-        .testTarget(name: "BusTests", dependencies: ["Bus", "Messages", "ServiceKit"], path: "Tests/BusTests", swiftSettings: strict),
+        // Helpers shared by the test targets: raw sockets, bounded waits on event streams.
+        .target(name: "TestSupport", dependencies: ["Bus"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "BusTests", dependencies: ["Bus", "Messages", "ServiceKit", "TestSupport"], path: "Tests/BusTests", swiftSettings: strict),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Messages"], path: "Tests/ServiceKitTests", swiftSettings: strict),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], path: "Tests/TopologyTests", swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Bus", "Messages", "Topology"],
+            dependencies: ["Bus", "Messages", "Topology", "TestSupport"],
             path: "Tests/IntegrationTests",
             swiftSettings: strict
         ),

@@ -1,6 +1,7 @@
 import Bus
 import Foundation
 import Testing
+import TestSupport
 
 struct Tick: Codable, Sendable, Equatable {
     var n: Int
@@ -29,26 +30,6 @@ struct EventRig {
         server.shutdown()
         await serving.value
         publisher.close()
-    }
-}
-
-/// The next `count` events, failing the test after `timeout`.
-func take<P>(_ count: Int, from stream: AsyncThrowingStream<Event<P>, any Error>, timeout: Duration = .seconds(10)) async throws -> [Event<P>] {
-    try await withThrowingTaskGroup(of: [Event<P>]?.self) { group in
-        group.addTask {
-            var taken: [Event<P>] = []
-            for try await event in stream {
-                taken.append(event)
-                if taken.count == count { break }
-            }
-            return taken
-        }
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            return nil
-        }
-        defer { group.cancelAll() }
-        return try #require(try await group.next() ?? nil, "timed out waiting for \(count) events")
     }
 }
 
@@ -146,5 +127,37 @@ struct EventTests {
             try await client.call(Events.since, .init(topic: "Tick", afterSeq: 0, limit: 0))
         }
         await rig.stop()
+    }
+}
+
+@Suite("Events: an unreachable catch-up endpoint")
+struct UnreachableCatchUpTests {
+    @Test("a subscription outlives a catch-up endpoint that is down, and fills in once it is back")
+    func survivesDownEndpoint() async throws {
+        let publisher = try EventPublisher(endpoint: "tcp://127.0.0.1:*", source: "test", heartbeatInterval: .milliseconds(100))
+        let first = try RPCServer(endpoint: "tcp://127.0.0.1:*")
+        let endpoint = first.endpoint
+        first.shutdown()
+        await first.run()
+        for n in 1...3 { try publisher.publish(tickTopic, Tick(n: n)) }
+
+        let subscriber = try EventSubscriber(endpoint: publisher.endpoint, rpc: RPCClient(endpoint: endpoint, connectTimeout: .milliseconds(100)))
+        let stream = subscriber.subscribe(tickTopic)
+        try await Task.sleep(for: .milliseconds(400))
+
+        // libzmq frees the port a moment after the first server closed.
+        var revived: RPCServer?
+        for _ in 0..<100 where revived == nil {
+            revived = try? RPCServer(endpoint: endpoint)
+            if revived == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let server = try #require(revived)
+        publisher.serveCatchUp(on: server)
+        let serving = Task { await server.run() }
+        try publisher.publish(tickTopic, Tick(n: 4))
+        #expect(try await take(4, from: stream).map(\.body.n) == [1, 2, 3, 4])
+        server.shutdown()
+        await serving.value
+        publisher.close()
     }
 }

@@ -2,6 +2,7 @@ import Bus
 import Foundation
 import ServiceKit
 import Testing
+import TestSupport
 
 @Suite("Metrics")
 struct MetricsTests {

@@ -2,6 +2,7 @@ import Bus
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 
 @Suite("RPC over real loopback sockets")
 struct RPCTests {

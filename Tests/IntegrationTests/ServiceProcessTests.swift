@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Messages
 import Testing
+import TestSupport
 
 @Suite("Each service executable, as a real process")
 struct ServiceProcessTests {
@@ -50,20 +51,5 @@ struct ServiceProcessTests {
         let clash = try await run(binDirectory.appendingPathComponent("review"), [], environment: ["GRIDTRADE_RPC_ENDPOINT": taken.rpcEndpoint, "GRIDTRADE_DATA_DIR": taken.dataDirectory.path])
         #expect(clash.status == 1)
         #expect(clash.error.contains("Address already in use"))
-    }
-}
-
-func firstEvent<P>(_ stream: AsyncThrowingStream<Event<P>, any Error>, timeout: Duration = .seconds(10)) async throws -> Event<P> {
-    try await withThrowingTaskGroup(of: Event<P>?.self) { group in
-        group.addTask {
-            for try await event in stream { return event }
-            return nil
-        }
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            return nil
-        }
-        defer { group.cancelAll() }
-        return try #require(try await group.next() ?? nil, "no event within \(timeout)")
     }
 }

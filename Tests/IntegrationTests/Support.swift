@@ -60,7 +60,7 @@ final class ServiceProcess: @unchecked Sendable {
 
     /// Starts (or restarts) the executable with the same endpoints.
     func start() throws {
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
         output.seekToEndOfFile()
         process = Process()
@@ -118,8 +118,8 @@ func run(_ executable: URL, _ arguments: [String], environment: [String: String]
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let scratch = try temporaryDirectory("run")
     let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: out)
     process.standardError = try FileHandle(forWritingTo: err)
     try process.run()

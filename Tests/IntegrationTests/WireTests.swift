@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Messages
 import Testing
+import TestSupport
 
 /// What a client in another language sees: raw frames against a running service process.
 @Suite("The envelope against a running service")
@@ -18,11 +19,11 @@ struct WireTests {
             (#"{"id":"w2","method":"Health/Check","deadline_ms":0}"#, 4, "w2"),
             (#"{"id":"w3","method":"Health/Check","deadline_ms":1000,"metadata":{"trace":"t"},"body":{}}"#, 0, "w3"),
         ]
-        let dealer = try BlockingPeer(.dealer, endpoint: service.rpcEndpoint)
-        let req = try BlockingPeer(.req, endpoint: service.rpcEndpoint)
+        let dealer = try RawPeer(.dealer, endpoint: service.rpcEndpoint)
+        let req = try RawPeer(.req, endpoint: service.rpcEndpoint)
         for peer in [dealer, req] {
             for (frame, code, id) in frames {
-                let reply = try await peer.exchange(frame)
+                let reply = try WireReply(await peer.exchange([json(frame)]))
                 #expect(reply.status.code == code, "\(frame)")
                 #expect(reply.id == id)
             }
@@ -74,44 +75,5 @@ struct WireTests {
         #expect(second.stream != first.stream)
         #expect(second.seq == 1)
         await service.stop()
-    }
-}
-
-/// A raw libzmq socket used from one dedicated thread.
-final class BlockingPeer: @unchecked Sendable {
-    struct Reply: Decodable {
-        struct Status: Decodable {
-            var code: Int
-            var message: String
-        }
-
-        var id: String
-        var status: Status
-    }
-
-    private let socket: ZMQSocket
-    private let queue = DispatchQueue(label: "blocking-peer")
-
-    init(_ kind: ZMQSocket.Kind, endpoint: String) throws {
-        socket = try ZMQSocket(kind)
-        try socket.setReceiveTimeout(milliseconds: 5000)
-        try socket.connect(endpoint)
-    }
-
-    func exchange(_ frame: String) async throws -> Reply {
-        let data: Data = try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                do {
-                    try self.socket.send([Data(frame.utf8)], dontWait: false)
-                    guard let reply = try self.socket.receive(dontWait: false)?.last else {
-                        throw RPCError(.deadlineExceeded, "no reply")
-                    }
-                    continuation.resume(returning: reply)
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
-        return try JSONDecoder().decode(Reply.self, from: data)
     }
 }

@@ -15,30 +15,27 @@ enum BusBenchmark {
         server.register(echo) { request, _ in request }
     }
 
-    static func sequentialTask(client: RPCClient, requests: Int) async throws -> LatencySummary {
-        var samples: [Duration] = []
-        samples.reserveCapacity(requests)
-        let clock = ContinuousClock()
-        let started = clock.now
-        for _ in 0..<requests {
-            let sent = clock.now
-            _ = try await client.call(echo, Echo(text: "ping"))
-            samples.append(sent.duration(to: clock.now))
-        }
-        return LatencySummary(name: "bus, Bench/Echo (task)", elapsed: started.duration(to: clock.now), samples: samples, requests: requests)
+    /// One call at a time to `Health/Check`.
+    static func healthChecks(client: RPCClient, requests: Int) async throws -> LatencySummary {
+        try await oneAtATime("bus, Health/Check", requests) { _ = try await client.call(Health.check, HealthCheckRequest()) }
     }
 
-    static func sequential(client: RPCClient, requests: Int) async throws -> LatencySummary {
+    /// One call at a time to `Bench/Echo`.
+    static func echoes(client: RPCClient, requests: Int) async throws -> LatencySummary {
+        try await oneAtATime("bus, Bench/Echo (task)", requests) { _ = try await client.call(echo, Echo(text: "ping")) }
+    }
+
+    private static func oneAtATime(_ name: String, _ requests: Int, _ call: () async throws -> Void) async throws -> LatencySummary {
         var samples: [Duration] = []
         samples.reserveCapacity(requests)
         let clock = ContinuousClock()
         let started = clock.now
         for _ in 0..<requests {
             let sent = clock.now
-            _ = try await client.call(Health.check, HealthCheckRequest())
+            try await call()
             samples.append(sent.duration(to: clock.now))
         }
-        return LatencySummary(name: "bus, Health/Check", elapsed: started.duration(to: clock.now), samples: samples, requests: requests)
+        return LatencySummary(name: name, elapsed: started.duration(to: clock.now), samples: samples, requests: requests)
     }
 
     /// `inFlight` callers share one client (one DEALER socket), each with its calls back to back,

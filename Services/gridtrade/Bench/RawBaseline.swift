@@ -5,7 +5,7 @@ import Foundation
 enum RawBaseline {
     static func run(requests: Int, payload: Data) throws -> LatencySummary {
         let ready = DispatchSemaphore(value: 0)
-        let endpoint = Locked<String>("")
+        let endpoint = HandOff<String>("")
         let server = Thread {
             guard let socket = try? ZMQSocket(.rep), (try? socket.bind("tcp://127.0.0.1:*")) != nil else { return }
             endpoint.set(socket.lastEndpoint)
@@ -38,8 +38,8 @@ enum RawBaseline {
     }
 }
 
-/// A tiny lock box for the benchmark's threads.
-final class Locked<Value: Sendable>: @unchecked Sendable {
+/// A value handed from the server thread to the benchmark.
+final class HandOff<Value: Sendable>: @unchecked Sendable {
     private var value: Value
     private let lock = NSLock()
 

@@ -49,7 +49,7 @@ public final class EventSubscriber: Sendable {
         let task = Task {
             var cursor = Cursor<Payload>(topic: topic, last: after)
             do {
-                try await cursor.catchUp(rpc, output)
+                try await cursor.catchUpUnlessUnreachable(rpc, output)
                 for await message in incoming {
                     try Task.checkCancellation()
                     switch message {
@@ -59,12 +59,12 @@ public final class EventSubscriber: Sendable {
                             cursor.last = event.seq
                             output.yield(event)
                         } else if event.stream != cursor.stream || event.seq > cursor.last {
-                            try await cursor.catchUp(rpc, output)
+                            try await cursor.catchUpUnlessUnreachable(rpc, output)
                         }
                     case let .heartbeat(frame):
                         guard let beat = try? Wire.decode(Heartbeat.self, from: frame) else { continue }
                         if beat.stream != cursor.stream || (beat.heads[topic.name] ?? 0) > cursor.last {
-                            try await cursor.catchUp(rpc, output)
+                            try await cursor.catchUpUnlessUnreachable(rpc, output)
                         }
                     }
                 }
@@ -93,6 +93,16 @@ private struct Cursor<Payload: Codable & Sendable> {
     init(topic: EventTopic<Payload>, last: UInt64) {
         self.topic = topic
         self.last = last
+    }
+
+    /// As `catchUp`, but a publisher that cannot be reached right now (restarting, say) ends
+    /// nothing: its next heartbeat or event brings the subscriber here again.
+    mutating func catchUpUnlessUnreachable(_ rpc: RPCClient, _ output: AsyncThrowingStream<Event<Payload>, any Error>.Continuation) async throws {
+        do {
+            try await catchUp(rpc, output)
+        } catch let error as RPCError where error.code == .unavailable || error.code == .deadlineExceeded {
+            return
+        }
     }
 
     /// Fetches and delivers everything after `last`. A new stream means the publisher restarted:
