@@ -4,6 +4,10 @@ import PackageDescription
 /// The six back-end services: product (the executable and compose command) and its target.
 /// Targets get their own names because a module called `dispatch` would shadow libdispatch's.
 let serviceExecutables = ["registry", "matching", "review", "dispatch", "ledger", "settlement"]
+/// What each service needs beyond the service shell.
+let serviceDependencies: [String: [Target.Dependency]] = [
+    "registry": ["RegistryCore", "Credentials", "Auth", "Messages", .product(name: "GRDB", package: "GRDB.swift")],
+]
 func serviceTarget(_ product: String) -> String { product.prefix(1).uppercased() + product.dropFirst() + "Service" }
 
 let strict: [SwiftSetting] = [
@@ -25,6 +29,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["CommandLineArguments"]),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // libzmq, seen only by Bus.
@@ -40,6 +48,20 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Messages", dependencies: ["Bus"], path: "Shared/Messages", swiftSettings: strict),
+        // The registry's rules: admission checks, publishing checks, the member lifecycle.
+        .target(name: "RegistryCore", dependencies: ["Bus", "Messages"], path: "Shared/RegistryCore", swiftSettings: strict),
+        // Keys, the trading center's CA, member certificates and request signatures.
+        .target(
+            name: "Credentials",
+            dependencies: [
+                "Bus", "Messages",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            path: "Shared/Credentials",
+            swiftSettings: strict
+        ),
         .target(
             name: "ServiceKit",
             dependencies: [
@@ -61,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "gridtrade",
             dependencies: [
-                "Bus", "Messages", "Topology",
+                "Bus", "Messages", "Topology", "Credentials", "Auth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/gridtrade",
@@ -70,6 +92,18 @@ let package = Package(
         // Helpers shared by the test targets: raw sockets, bounded waits on event streams.
         .target(name: "TestSupport", dependencies: ["Bus"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "BusTests", dependencies: ["Bus", "Messages", "ServiceKit", "TestSupport"], path: "Tests/BusTests", swiftSettings: strict),
+        // The authentication and permission check every service runs on signed requests.
+        .target(
+            name: "Auth",
+            dependencies: [
+                "Bus", "Messages", "Credentials",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            path: "Shared/Auth",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "CredentialsTests", dependencies: ["Credentials", "Messages", "Bus"], path: "Tests/CredentialsTests", swiftSettings: strict),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Messages"], path: "Tests/ServiceKitTests", swiftSettings: strict),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], path: "Tests/TopologyTests", swiftSettings: strict),
         .testTarget(
@@ -79,7 +113,12 @@ let package = Package(
             swiftSettings: strict
         ),
     ] + serviceExecutables.map {
-        .executableTarget(name: serviceTarget($0), dependencies: ["ServiceKit"], path: "Services/\($0)", swiftSettings: strict)
+        .executableTarget(
+            name: serviceTarget($0),
+            dependencies: ["ServiceKit"] + (serviceDependencies[$0] ?? []),
+            path: "Services/\($0)",
+            swiftSettings: strict
+        )
     },
     swiftLanguageModes: [.v6]
 )

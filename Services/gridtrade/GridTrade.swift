@@ -7,6 +7,9 @@ struct GridTrade: AsyncParsableCommand {
         commandName: "gridtrade",
         abstract: "Run and inspect a GridTrade cluster.",
         version: GridTradeVersion.current,
-        subcommands: [Up.self, Status.self, Down.self, HealthCommand.self, Bench.self]
+        subcommands: [
+            Up.self, Status.self, Down.self, HealthCommand.self, Bench.self,
+            Keygen.self, MemberCommand.self, PlanCommand.self, DemandCommand.self,
+        ]
     )
 }

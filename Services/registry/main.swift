@@ -1,4 +1,7 @@
 import ServiceKit
 
-// The registry service's domain handlers arrive with their own issue; today it serves the bus built-ins.
-await ServiceMain.run(.registry)
+// The registry: members, their admission and certificates, generation plans and demands.
+await ServiceMain.run(.registry) { host in
+    try await RegistryService(host: host).register()
+    return []
+}

@@ -12,7 +12,7 @@ public enum ServiceMain {
     ///   further services to run beside it.
     public static func run(
         _ service: ServiceName,
-        configure: @Sendable (BusHost) throws -> [any Service] = { _ in [] }
+        configure: @Sendable (BusHost) async throws -> [any Service] = { _ in [] }
     ) async -> Never {
         let settings: ServiceSettings
         do {
@@ -33,7 +33,7 @@ public enum ServiceMain {
         do {
             try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
             let host = try BusHost(settings: settings, logger: logger, metrics: metrics)
-            let others = try configure(host)
+            let others = try await configure(host)
             let group = ServiceGroup(configuration: .init(
                 services: ([host] + others).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],

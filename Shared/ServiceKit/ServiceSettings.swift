@@ -18,6 +18,8 @@ public struct ServiceSettings: Sendable {
     public var heartbeatMilliseconds: Int
     /// The host others reach this instance by, put in place of a wildcard bind address.
     public var advertiseHost: String
+    /// Where the service reads its own settings (same precedence: environment, flags).
+    public let config: ConfigReader
 
     /// The default ports, the same as compose.yaml's, so a bare `registry` joins a bare `matching`.
     public static func defaultPorts(_ service: ServiceName) -> (rpc: Int, events: Int) {
@@ -33,6 +35,7 @@ public struct ServiceSettings: Sendable {
 
     public init(service: ServiceName, config: ConfigReader) throws {
         let ports = Self.defaultPorts(service)
+        self.config = config
         self.service = service
         instance = config.string(forKey: "instance", default: service.rawValue)
         rpcEndpoint = config.string(forKey: "rpc.endpoint", default: "tcp://127.0.0.1:\(ports.rpc)")

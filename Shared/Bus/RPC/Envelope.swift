@@ -14,16 +14,16 @@ enum Wire {
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T { try decoder.decode(type, from: data) }
 }
 
-/// `{"id", "method", "deadline_ms"?, "metadata"?, "body"}` as a client sends it.
-struct RequestEnvelope<Body: Encodable>: Encodable {
+/// `{"id", "method", "deadline_ms"?, "metadata"?}`: a request without its body, which the
+/// client splices in as encoded bytes.
+struct RequestEnvelope: Encodable {
     var id: String
     var method: String
     var deadlineMs: Int?
     var metadata: [String: String]?
-    var body: Body
 
     enum CodingKeys: String, CodingKey {
-        case id, method, metadata, body
+        case id, method, metadata
         case deadlineMs = "deadline_ms"
     }
 }

@@ -39,12 +39,18 @@ public final class RPCClient: Sendable {
         _ method: Method<Request, Response>,
         _ request: Request,
         deadline: Duration = RPCClient.defaultDeadline,
-        metadata: [String: String]? = nil
+        metadata: [String: String]? = nil,
+        signer: (any RequestSigner)? = nil
     ) async throws -> Response {
         let id = "\(prefix)-\(counter.wrappingAdd(1, ordering: .relaxed).newValue)"
         let capped = min(deadline, .milliseconds(RequestHead.maxDeadlineMs))
         let milliseconds = max(1, Int(capped.components.seconds * 1000 + capped.components.attoseconds / 1_000_000_000_000_000))
-        let frame = try Wire.encode(RequestEnvelope(id: id, method: method.name, deadlineMs: milliseconds, metadata: metadata, body: request))
+        // The body is encoded once and spliced in, so a signature covers the very bytes sent.
+        let body = try Wire.encode(request)
+        var fields = metadata ?? [:]
+        if let signer { fields.merge(try signer.metadata(method: method.name, body: body)) { $1 } }
+        let head = try Wire.encode(RequestEnvelope(id: id, method: method.name, deadlineMs: milliseconds, metadata: fields.isEmpty ? nil : fields))
+        let frame = head.dropLast() + Data(#","body":"#.utf8) + body + Data("}".utf8)
         let reply = try await send(id: id, frame: frame, deadline: capped)
         guard reply.head.status.code == StatusCode.ok.rawValue else {
             throw RPCError(StatusCode(rawValue: reply.head.status.code) ?? .unknown, reply.head.status.message)

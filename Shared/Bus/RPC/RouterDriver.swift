@@ -132,7 +132,7 @@ final class RouterDriver: PollDriver {
         var logger = self.logger
         logger[metadataKey: "rpc.method"] = "\(head.method)"
         logger[metadataKey: "rpc.id"] = "\(head.id)"
-        let context = RequestContext(id: head.id, method: head.method, metadata: head.metadata ?? [:], deadline: deadline, logger: logger)
+        let context = RequestContext(id: head.id, method: head.method, metadata: head.metadata ?? [:], deadline: deadline, logger: logger, frame: frame)
         switch handler {
         case let .immediate(handler):
             let (code, reply) = Responder.answer(context) { try handler(frame, context) }

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Auth
+import Credentials
+import Foundation
+
+struct Keygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a member's P-256 key pair; the private key never leaves this file.",
+        discussion: "Prints the member id the key gives (the registry derives the same one)."
+    )
+
+    @Option(help: "Where to write the private key (PEM, mode 0600).")
+    var out: String
+
+    @Option(help: "Also write the public key (PEM) here, e.g. for the registry's trading center key.")
+    var publicOut: String?
+
+    func run() throws {
+        guard !FileManager.default.fileExists(atPath: out) else { throw ValidationError("\(out) exists; keys are never overwritten") }
+        let key = MemberKey.generate()
+        try MemberKey.write(privateKey: key, to: out)
+        if let publicOut { try Data(MemberKey.publicKeyPEM(key.publicKey).utf8).write(to: URL(fileURLWithPath: publicOut)) }
+        print(MemberIDs.derive(key.publicKey))
+    }
+}

@@ -1,0 +1,191 @@
+import Auth
+import Bus
+import Credentials
+import Crypto
+import Foundation
+import Messages
+import RegistryCore
+import ServiceKit
+
+/// The registry's handlers: authenticate, check the rules, change the store in one transaction,
+/// then publish the event. The trading center's CA lives in the data directory.
+final class RegistryService: Sendable {
+    private let host: BusHost
+    private let store: RegistryStore
+    private let authority: CertificateAuthority
+    private let authenticator: Authenticator
+    private let revocations: RevocationSet
+
+    init(host: BusHost) throws {
+        self.host = host
+        let directory = URL(fileURLWithPath: host.settings.dataDirectory)
+        store = try RegistryStore(path: directory.appendingPathComponent("registry.sqlite").path)
+        authority = try AuthorityFiles.loadOrCreate(in: directory)
+        revocations = RevocationSet()
+        authenticator = Authenticator(authority: authority.certificate, revocations: revocations)
+    }
+
+    func register() async throws {
+        let server = host.server
+        try await store.read { try RegistryStore.revocations($0) }.forEach(revocations.add)
+        try await bootstrapTradingCenter()
+
+        server.register(RegistryAPI.register) { [self] request, context in try await register(request, context) }
+        server.register(RegistryAPI.approve) { [self] request, context in try await approve(request, context) }
+        server.register(RegistryAPI.reject) { [self] request, context in try await decide(request, context, .reject) }
+        server.register(RegistryAPI.revoke) { [self] request, context in try await decide(request, context, .revoke) }
+        server.register(RegistryAPI.publishPlan) { [self] request, context in try await publishPlan(request, context) }
+        server.register(RegistryAPI.publishDemand) { [self] request, context in try await publishDemand(request, context) }
+
+        server.register(RegistryAPI.getMember) { [store] query, _ in
+            guard let member = try await store.read({ try RegistryStore.fetchMember(query.memberId, $0) }) else {
+                throw RegistryError.unknownMember(query.memberId)
+            }
+            return member
+        }
+        server.register(RegistryAPI.listMembers) { [store] query, _ in
+            MemberList(members: try await store.read { try RegistryStore.fetchMembers(role: query.role, status: query.status, $0) })
+        }
+        server.register(RegistryAPI.getAuthority) { [authority] _, _ in AuthorityInfo(certificate: authority.certificatePEM) }
+        server.register(RegistryAPI.listRevocations) { [store] _, _ in
+            RevocationList(revocations: try await store.read { try RegistryStore.revocations($0) })
+        }
+        server.register(RegistryAPI.listPlans) { [store] query, _ in
+            PlanList(plans: try await store.read { try RegistryStore.list("plan", period: query.period, memberId: query.memberId, $0) })
+        }
+        server.register(RegistryAPI.listDemands) { [store] query, _ in
+            DemandList(demands: try await store.read { try RegistryStore.list("demand", period: query.period, memberId: query.memberId, $0) })
+        }
+    }
+
+    // MARK: handlers
+
+    private func register(_ request: RegisterRequest, _ context: RequestContext) async throws -> Member {
+        let applicant = try authenticator.authenticateRegistration(context)
+        try Rules.validate(request)
+        let member = Member(
+            id: applicant.memberID, role: request.role, legalName: request.legalName, licence: request.licence,
+            contact: request.contact, status: .pending, generator: request.generator, consumer: request.consumer,
+            publicKey: Data(applicant.publicKeyDER).base64EncodedString(), registeredAtMs: Self.nowMs()
+        )
+        try await store.change(.init(memberId: applicant.memberID, value: applicant.nonce, expiresAtMs: applicant.timestampMs + Self.nonceLifeMs)) { db in try RegistryStore.insert(member, db) }
+        try host.events.publish(RegistryAPI.memberRegistered, member)
+        return member
+    }
+
+    private func approve(_ request: MemberDecision, _ context: RequestContext) async throws -> Member {
+        let caller = try authenticator.authenticate(context)
+        try authenticator.authorize(caller, context.method)
+        let authority = self.authority
+        let member = try await store.change(Self.nonce(caller)) { db in
+            guard var member = try RegistryStore.fetchMember(request.memberId, db) else { throw RegistryError.unknownMember(request.memberId) }
+            member.status = try Lifecycle.next(member.status, .approve, member: member.id)
+            let issued = try Self.issue(authority, for: member)
+            member.certificate = issued.pem
+            member.decidedAtMs = Self.nowMs()
+            try RegistryStore.update(member, serial: issued.serial, db)
+            return member
+        }
+        try host.events.publish(RegistryAPI.memberApproved, member)
+        return member
+    }
+
+    private func decide(_ request: MemberDecision, _ context: RequestContext, _ action: Lifecycle.Action) async throws -> Member {
+        let caller = try authenticator.authenticate(context)
+        try authenticator.authorize(caller, context.method)
+        let reason = try Rules.reason(request.reason, for: action.rawValue)
+        let (member, serial) = try await store.change(Self.nonce(caller)) { db in
+            guard var member = try RegistryStore.fetchMember(request.memberId, db) else { throw RegistryError.unknownMember(request.memberId) }
+            member.status = try Lifecycle.next(member.status, action, member: member.id)
+            member.reason = reason
+            member.decidedAtMs = Self.nowMs()
+            try RegistryStore.update(member, serial: nil, db)
+            return (member, try RegistryStore.serial(of: member.id, db))
+        }
+        if action == .revoke {
+            let revocation = Revocation(memberId: member.id, serial: serial ?? "", reason: reason, revokedAtMs: member.decidedAtMs ?? Self.nowMs())
+            revocations.add(revocation)
+            try host.events.publish(RegistryAPI.memberRevoked, revocation)
+        } else {
+            try host.events.publish(RegistryAPI.memberRejected, member)
+        }
+        return member
+    }
+
+    private func publishPlan(_ request: PublishPlanRequest, _ context: RequestContext) async throws -> GenerationPlan {
+        let caller = try authenticator.authenticate(context)
+        try authenticator.authorize(caller, context.method)
+        let plan = try await store.change(Self.nonce(caller)) { db in
+            guard let member = try RegistryStore.fetchMember(caller.memberID, db), let unit = member.generator else {
+                throw RegistryError.unknownMember(caller.memberID)
+            }
+            try Rules.validate(request, for: unit)
+            let plan = GenerationPlan(
+                memberId: member.id, period: request.period, minMw: request.minMw, maxMw: request.maxMw,
+                a: request.a, b: request.b, c: request.c, k: request.k, publishedAtMs: Self.nowMs()
+            )
+            try RegistryStore.put("plan", memberId: member.id, period: plan.period, plan, db)
+            return plan
+        }
+        try host.events.publish(RegistryAPI.planPublished, plan)
+        return plan
+    }
+
+    private func publishDemand(_ request: PublishDemandRequest, _ context: RequestContext) async throws -> Demand {
+        let caller = try authenticator.authenticate(context)
+        try authenticator.authorize(caller, context.method)
+        let demand = try await store.change(Self.nonce(caller)) { db in
+            guard let member = try RegistryStore.fetchMember(caller.memberID, db), let load = member.consumer else {
+                throw RegistryError.unknownMember(caller.memberID)
+            }
+            try Rules.validate(request, for: load)
+            let demand = Demand(memberId: member.id, period: request.period, mwh: request.mwh, maxPrice: request.maxPrice, publishedAtMs: Self.nowMs())
+            try RegistryStore.put("demand", memberId: member.id, period: demand.period, demand, db)
+            return demand
+        }
+        try host.events.publish(RegistryAPI.demandPublished, demand)
+        return demand
+    }
+
+    // MARK: helpers
+
+    /// The trading center is admitted by configuration, not by request: its public key file,
+    /// if present, makes it an approved member with a certificate at start.
+    private func bootstrapTradingCenter() async throws {
+        guard let path = host.settings.config.string(forKey: "trading.center.key") else {
+            host.logger.warning("no trading center key configured (GRIDTRADE_TRADING_CENTER_KEY): members can register but none can be approved")
+            return
+        }
+        let publicKey = try MemberKey.loadPublicKey(pem: String(contentsOfFile: path, encoding: .utf8))
+        let id = MemberIDs.derive(publicKey)
+        let authority = self.authority
+        if try await store.read({ try RegistryStore.fetchMember(id, $0) }) != nil { return }
+        var tradingCenter = Member(
+            id: id, role: .tradingCenter, legalName: "Trading center", licence: "TRADING-CENTER", contact: "operator",
+            status: .approved, publicKey: publicKey.derRepresentation.base64EncodedString(), registeredAtMs: Self.nowMs(), decidedAtMs: Self.nowMs()
+        )
+        let issued = try Self.issue(authority, for: tradingCenter, publicKey: publicKey)
+        tradingCenter.certificate = issued.pem
+        let nonce = RegistryStore.Nonce(memberId: id, value: "bootstrap", expiresAtMs: Int64.max / 2)
+        try await store.change(nonce) { [tradingCenter] db in
+            try RegistryStore.insert(tradingCenter, db)
+            try RegistryStore.update(tradingCenter, serial: issued.serial, db)
+        }
+        host.logger.notice("trading center admitted", metadata: ["member.id": "\(id)"])
+    }
+
+    private static func issue(_ authority: CertificateAuthority, for member: Member, publicKey: P256.Signing.PublicKey? = nil) throws -> (pem: String, serial: String) {
+        let key = try publicKey ?? P256.Signing.PublicKey(derRepresentation: Data(base64Encoded: member.publicKey) ?? Data())
+        let certificate = try authority.issue(memberID: member.id, role: member.role, publicKey: key, now: Date())
+        return (CertificatePEM.encode(certificate), CertificateSerial.hex(certificate))
+    }
+
+    /// Nonces are kept twice as long as a timestamp is accepted.
+    static let nonceLifeMs = 2 * Authenticator.defaultMaxSkewMs
+
+    static func nonce(_ caller: Caller) -> RegistryStore.Nonce {
+        .init(memberId: caller.memberID, value: caller.nonce, expiresAtMs: caller.timestampMs + nonceLifeMs)
+    }
+
+    static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+}

@@ -1,0 +1,55 @@
+import Bus
+import Crypto
+import Foundation
+import X509
+
+/// Signs a member's outgoing requests (see `RequestSignature` for the scheme).
+///
+/// Given a certificate it sends `gt-cert`; without one, as when registering, it sends
+/// `gt-public-key` so the registry can check the request was signed by the key it is asked
+/// to certify.
+public struct MemberSigner: RequestSigner {
+    public let memberID: String
+    private let privateKey: P256.Signing.PrivateKey
+    /// `gt-cert` or `gt-public-key` with its value, computed once.
+    private let credential: (entry: String, value: String)
+    private let clock: @Sendable () -> Date
+
+    /// - Parameter clock: the time to stamp requests with; tests pass a fixed one.
+    public init(
+        memberID: String,
+        privateKey: P256.Signing.PrivateKey,
+        certificate: Certificate?,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.memberID = memberID
+        self.privateKey = privateKey
+        self.clock = clock
+        if let certificate {
+            credential = (RequestSignature.Entry.certificate, CertificateDER.base64(certificate))
+        } else {
+            credential = (RequestSignature.Entry.publicKey, privateKey.publicKey.derRepresentation.base64EncodedString())
+        }
+    }
+
+    /// The signed metadata for one request, with the current time and a fresh nonce.
+    public func metadata(method: String, body: Data) throws -> [String: String] {
+        let timestampMs = Int64((clock().timeIntervalSince1970 * 1000).rounded(.down))
+        let nonce = RequestSignature.makeNonce()
+        let signature = try RequestSignature.sign(
+            privateKey: privateKey,
+            method: method,
+            memberID: memberID,
+            bodyDigestHex: RequestSignature.bodyDigestHex(body),
+            timestampMs: timestampMs,
+            nonce: nonce
+        )
+        return [
+            RequestSignature.Entry.member: memberID,
+            credential.entry: credential.value,
+            RequestSignature.Entry.timestamp: String(timestampMs),
+            RequestSignature.Entry.nonce: nonce,
+            RequestSignature.Entry.signature: signature.base64EncodedString(),
+        ]
+    }
+}

@@ -1,0 +1,18 @@
+/// Who may call what: one table, role by method, enforced by every service through the shared
+/// authenticator. A method missing here needs no signature (queries); `Registry/Register` is
+/// signed with the key being registered and open to every role.
+public enum Permissions {
+    public static let table: [String: Set<Role>] = [
+        RegistryAPI.register.name: Set(Role.allCases),
+        RegistryAPI.approve.name: [.tradingCenter],
+        RegistryAPI.reject.name: [.tradingCenter],
+        RegistryAPI.revoke.name: [.tradingCenter],
+        RegistryAPI.publishPlan.name: [.generator],
+        RegistryAPI.publishDemand.name: [.consumer],
+    ]
+
+    /// Whether `method` changes state and so must be signed.
+    public static func isSigned(_ method: String) -> Bool { table[method] != nil }
+
+    public static func allows(_ role: Role, _ method: String) -> Bool { table[method]?.contains(role) ?? false }
+}
