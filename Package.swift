@@ -103,6 +103,8 @@ let package = Package(
             path: "Shared/Auth",
             swiftSettings: strict
         ),
+        .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", "Messages", "Bus"], path: "Tests/RegistryCoreTests", swiftSettings: strict),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "Credentials", "Messages", "Bus", .product(name: "Crypto", package: "swift-crypto")], path: "Tests/AuthTests", swiftSettings: strict),
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials", "Messages", "Bus"], path: "Tests/CredentialsTests", swiftSettings: strict),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Messages"], path: "Tests/ServiceKitTests", swiftSettings: strict),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], path: "Tests/TopologyTests", swiftSettings: strict),

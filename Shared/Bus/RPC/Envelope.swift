@@ -12,6 +12,11 @@ enum Wire {
 
     static func encode(_ value: some Encodable) throws -> Data { try encoder.encode(value) }
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T { try decoder.decode(type, from: data) }
+
+    /// A request frame with `body` spliced in as given, so a signature over those bytes holds.
+    static func requestFrame(_ head: RequestEnvelope, body: Data) throws -> Data {
+        try encode(head).dropLast() + Data(#","body":"#.utf8) + body + Data("}".utf8)
+    }
 }
 
 /// `{"id", "method", "deadline_ms"?, "metadata"?}`: a request without its body, which the

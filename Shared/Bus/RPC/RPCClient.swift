@@ -49,8 +49,7 @@ public final class RPCClient: Sendable {
         let body = try Wire.encode(request)
         var fields = metadata ?? [:]
         if let signer { fields.merge(try signer.metadata(method: method.name, body: body)) { $1 } }
-        let head = try Wire.encode(RequestEnvelope(id: id, method: method.name, deadlineMs: milliseconds, metadata: fields.isEmpty ? nil : fields))
-        let frame = head.dropLast() + Data(#","body":"#.utf8) + body + Data("}".utf8)
+        let frame = try Wire.requestFrame(RequestEnvelope(id: id, method: method.name, deadlineMs: milliseconds, metadata: fields.isEmpty ? nil : fields), body: body)
         let reply = try await send(id: id, frame: frame, deadline: capped)
         guard reply.head.status.code == StatusCode.ok.rawValue else {
             throw RPCError(StatusCode(rawValue: reply.head.status.code) ?? .unknown, reply.head.status.message)

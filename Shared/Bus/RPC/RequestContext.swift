@@ -12,6 +12,22 @@ public struct RequestContext: Sendable {
     /// The request frame as received.
     let frame: Data
 
+    init(id: String, method: String, metadata: [String: String], deadline: ContinuousClock.Instant?, logger: Logger, frame: Data) {
+        self.id = id
+        self.method = method
+        self.metadata = metadata
+        self.deadline = deadline
+        self.logger = logger
+        self.frame = frame
+    }
+
+    /// A context for a request with this body, as if it had arrived: for checks run outside a
+    /// server, such as tests of an authenticator.
+    public init(method: String, metadata: [String: String], body: Data) {
+        let frame = (try? Wire.requestFrame(RequestEnvelope(id: "local", method: method, metadata: metadata), body: body)) ?? Data()
+        self.init(id: "local", method: method, metadata: metadata, deadline: nil, logger: Logger(label: "gridtrade.local"), frame: frame)
+    }
+
     /// The exact bytes of the request's `body` value as the client sent them (`{}` if it sent
     /// none): what a request signature covers.
     public var bodyBytes: Data { BodyBytes.find(in: frame) }
