@@ -110,7 +110,9 @@ let package = Package(
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], path: "Tests/TopologyTests", swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Bus", "Messages", "Topology", "TestSupport"],
+            dependencies: ["Bus", "Messages", "Topology", "TestSupport", "Credentials", "Auth",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates"),
+            ],
             path: "Tests/IntegrationTests",
             swiftSettings: strict
         ),

@@ -10,7 +10,9 @@ import X509
 /// to certify.
 public struct MemberSigner: RequestSigner {
     public let memberID: String
-    private let privateKey: P256.Signing.PrivateKey
+    public let privateKey: P256.Signing.PrivateKey
+    /// Nil when registering.
+    public let certificate: Certificate?
     /// `gt-cert` or `gt-public-key` with its value, computed once.
     private let credential: (entry: String, value: String)
     private let clock: @Sendable () -> Date
@@ -24,6 +26,7 @@ public struct MemberSigner: RequestSigner {
     ) {
         self.memberID = memberID
         self.privateKey = privateKey
+        self.certificate = certificate
         self.clock = clock
         if let certificate {
             credential = (RequestSignature.Entry.certificate, CertificateDER.base64(certificate))

@@ -47,8 +47,11 @@ final class ServiceProcess: @unchecked Sendable {
     let log: URL
     private(set) var process: Process
 
-    init(_ executable: String, instance: String? = nil, rpcPort: Int? = nil, eventsPort: Int? = nil) throws {
+    let environment: [String: String]
+
+    init(_ executable: String, instance: String? = nil, rpcPort: Int? = nil, eventsPort: Int? = nil, environment: [String: String] = [:]) throws {
         self.executable = executable
+        self.environment = environment
         self.instance = instance ?? executable
         rpcEndpoint = "tcp://127.0.0.1:\(try rpcPort ?? freePort())"
         eventsEndpoint = "tcp://127.0.0.1:\(try eventsPort ?? freePort())"
@@ -71,7 +74,7 @@ final class ServiceProcess: @unchecked Sendable {
             "GRIDTRADE_EVENTS_ENDPOINT": eventsEndpoint,
             "GRIDTRADE_DATA_DIR": dataDirectory.path,
             "GRIDTRADE_HEARTBEAT_MS": "200",
-        ]) { $1 }
+        ].merging(environment) { $1 }) { $1 }
         process.standardOutput = output
         process.standardError = output
         try process.run()
