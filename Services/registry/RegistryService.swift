@@ -152,8 +152,9 @@ final class RegistryService: Sendable {
     /// The trading center is admitted by configuration, not by request: its public key file,
     /// if present, makes it an approved member with a certificate at start.
     private func bootstrapTradingCenter() async throws {
-        guard let path = host.settings.config.string(forKey: "trading.center.key") else {
-            host.logger.warning("no trading center key configured (GRIDTRADE_TRADING_CENTER_KEY): members can register but none can be approved")
+        guard let path = host.settings.config.string(forKey: "trading.center.key"), FileManager.default.fileExists(atPath: path) else {
+            // Not fatal: members can still register and be looked up; approval waits for a restart with the key.
+            host.logger.warning("no trading center key file (GRIDTRADE_TRADING_CENTER_KEY): members can register but none can be approved")
             return
         }
         let publicKey = try MemberKey.loadPublicKey(pem: String(contentsOfFile: path, encoding: .utf8))
@@ -161,7 +162,7 @@ final class RegistryService: Sendable {
         let authority = self.authority
         if try await store.read({ try RegistryStore.fetchMember(id, $0) }) != nil { return }
         var tradingCenter = Member(
-            id: id, role: .tradingCenter, legalName: "Trading center", licence: "TRADING-CENTER", contact: "operator",
+            id: id, role: .tradingCenter, legalName: "Trading center", licence: "TC-\(id.dropFirst(2))", contact: "operator",
             status: .approved, publicKey: publicKey.derRepresentation.base64EncodedString(), registeredAtMs: Self.nowMs(), decidedAtMs: Self.nowMs()
         )
         let issued = try Self.issue(authority, for: tradingCenter, publicKey: publicKey)
