@@ -113,38 +113,42 @@ final class RegistryService: Sendable {
     }
 
     private func publishPlan(_ request: PublishPlanRequest, _ context: RequestContext) async throws -> GenerationPlan {
-        let caller = try authenticator.authenticate(context)
-        try authenticator.authorize(caller, context.method)
-        let plan = try await store.change(Self.nonce(caller)) { db in
-            guard let member = try RegistryStore.fetchMember(caller.memberID, db), let unit = member.generator else {
-                throw RegistryError.unknownMember(caller.memberID)
-            }
+        try await publish(context, table: "plan", topic: RegistryAPI.planPublished) { member in
+            guard let unit = member.generator else { throw RegistryError.forbidden("member '\(member.id)' has no registered units") }
             try Rules.validate(request, for: unit)
-            let plan = GenerationPlan(
+            return GenerationPlan(
                 memberId: member.id, period: request.period, minMw: request.minMw, maxMw: request.maxMw,
                 a: request.a, b: request.b, c: request.c, k: request.k, publishedAtMs: Self.nowMs()
             )
-            try RegistryStore.put("plan", memberId: member.id, period: plan.period, plan, db)
-            return plan
         }
-        try host.events.publish(RegistryAPI.planPublished, plan)
-        return plan
     }
 
     private func publishDemand(_ request: PublishDemandRequest, _ context: RequestContext) async throws -> Demand {
+        try await publish(context, table: "demand", topic: RegistryAPI.demandPublished) { member in
+            guard let load = member.consumer else { throw RegistryError.forbidden("member '\(member.id)' has no registered load") }
+            try Rules.validate(request, for: load)
+            return Demand(memberId: member.id, period: request.period, mwh: request.mwh, maxPrice: request.maxPrice, publishedAtMs: Self.nowMs())
+        }
+    }
+
+    /// A member publishes for a delivery period: checked against what it registered, stored
+    /// (replacing its earlier one for that period), then announced.
+    private func publish<Record: Codable & Sendable & PeriodRecord>(
+        _ context: RequestContext,
+        table: String,
+        topic: EventTopic<Record>,
+        make: @escaping @Sendable (Member) throws -> Record
+    ) async throws -> Record {
         let caller = try authenticator.authenticate(context)
         try authenticator.authorize(caller, context.method)
-        let demand = try await store.change(Self.nonce(caller)) { db in
-            guard let member = try RegistryStore.fetchMember(caller.memberID, db), let load = member.consumer else {
-                throw RegistryError.unknownMember(caller.memberID)
-            }
-            try Rules.validate(request, for: load)
-            let demand = Demand(memberId: member.id, period: request.period, mwh: request.mwh, maxPrice: request.maxPrice, publishedAtMs: Self.nowMs())
-            try RegistryStore.put("demand", memberId: member.id, period: demand.period, demand, db)
-            return demand
+        let record = try await store.change(Self.nonce(caller)) { db in
+            guard let member = try RegistryStore.fetchMember(caller.memberID, db) else { throw RegistryError.unknownMember(caller.memberID) }
+            let record = try make(member)
+            try RegistryStore.put(table, memberId: member.id, period: record.period, record, db)
+            return record
         }
-        try host.events.publish(RegistryAPI.demandPublished, demand)
-        return demand
+        try host.events.publish(topic, record)
+        return record
     }
 
     // MARK: helpers
@@ -190,3 +194,11 @@ final class RegistryService: Sendable {
 
     static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }
+
+/// What a member publishes per delivery period.
+protocol PeriodRecord {
+    var period: String { get }
+}
+
+extension GenerationPlan: PeriodRecord {}
+extension Demand: PeriodRecord {}
