@@ -6,7 +6,7 @@ import PackageDescription
 let serviceExecutables = ["registry", "matching", "review", "dispatch", "ledger", "settlement"]
 /// What each service needs beyond the service shell.
 let serviceDependencies: [String: [Target.Dependency]] = [
-    "registry": ["RegistryCore", "Credentials", "Auth", "Messages", .product(name: "GRDB", package: "GRDB.swift")],
+    "registry": ["RegistryCore", "Credentials", "Auth", "Messages", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
 ]
 func serviceTarget(_ product: String) -> String { product.prefix(1).uppercased() + product.dropFirst() + "Service" }
 
@@ -48,6 +48,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Messages", dependencies: ["Bus"], path: "Shared/Messages", swiftSettings: strict),
+        // The cooperative game of SPEC.md section 4: prices, coalition values, Shapley, the core.
+        .target(name: "Game", path: "Shared/Game", swiftSettings: strict),
+        // A service's SQLite database with the nonces of the signed requests it applied.
+        .target(
+            name: "Storage",
+            dependencies: ["Bus", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Shared/Storage",
+            swiftSettings: strict
+        ),
         // The registry's rules: admission checks, publishing checks, the member lifecycle.
         .target(name: "RegistryCore", dependencies: ["Bus", "Messages"], path: "Shared/RegistryCore", swiftSettings: strict),
         // Keys, the trading center's CA, member certificates and request signatures.
@@ -83,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "gridtrade",
             dependencies: [
-                "Bus", "Messages", "Topology", "Credentials", "Auth",
+                "Bus", "Messages", "Topology", "Credentials", "Auth", "Game",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/gridtrade",
@@ -103,6 +112,7 @@ let package = Package(
             path: "Shared/Auth",
             swiftSettings: strict
         ),
+        .testTarget(name: "GameTests", dependencies: ["Game"], path: "Tests/GameTests", swiftSettings: strict),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", "Messages", "Bus"], path: "Tests/RegistryCoreTests", swiftSettings: strict),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Credentials", "Messages", "Bus", .product(name: "Crypto", package: "swift-crypto")], path: "Tests/AuthTests", swiftSettings: strict),
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials", "Messages", "Bus"], path: "Tests/CredentialsTests", swiftSettings: strict),

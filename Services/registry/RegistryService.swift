@@ -6,12 +6,13 @@ import Foundation
 import Messages
 import RegistryCore
 import ServiceKit
+import Storage
 
 /// The registry's handlers: authenticate, check the rules, change the store in one transaction,
 /// then publish the event. The trading center's CA lives in the data directory.
 final class RegistryService: Sendable {
     private let host: BusHost
-    private let store: RegistryStore
+    private let store: SQLiteStore
     private let authority: CertificateAuthority
     private let authenticator: Authenticator
     private let revocations: RevocationSet
@@ -19,7 +20,7 @@ final class RegistryService: Sendable {
     init(host: BusHost) throws {
         self.host = host
         let directory = URL(fileURLWithPath: host.settings.dataDirectory)
-        store = try RegistryStore(path: directory.appendingPathComponent("registry.sqlite").path)
+        store = try RegistryStore.open(path: directory.appendingPathComponent("registry.sqlite").path)
         authority = try AuthorityFiles.loadOrCreate(in: directory)
         revocations = RevocationSet()
         authenticator = Authenticator(authority: authority.certificate, revocations: revocations)
@@ -68,7 +69,7 @@ final class RegistryService: Sendable {
             contact: request.contact, status: .pending, generator: request.generator, consumer: request.consumer,
             publicKey: Data(applicant.publicKeyDER).base64EncodedString(), registeredAtMs: Self.nowMs()
         )
-        try await store.change(.init(memberId: applicant.memberID, value: applicant.nonce, expiresAtMs: applicant.timestampMs + Self.nonceLifeMs)) { db in try RegistryStore.insert(member, db) }
+        try await store.change(RequestNonce(memberId: applicant.memberID, value: applicant.nonce, timestampMs: applicant.timestampMs)) { db in try RegistryStore.insert(member, db) }
         try host.events.publish(RegistryAPI.memberRegistered, member)
         return member
     }
@@ -94,6 +95,10 @@ final class RegistryService: Sendable {
         let caller = try authenticator.authenticate(context)
         try authenticator.authorize(caller, context.method)
         let reason = try Rules.reason(request.reason, for: action.rawValue)
+        guard request.memberId != caller.memberID else {
+            // Else the market could lose its only approver.
+            throw RegistryError.forbidden("a trading center cannot \(action.rawValue) itself")
+        }
         let (member, serial) = try await store.change(Self.nonce(caller)) { db in
             guard var member = try RegistryStore.fetchMember(request.memberId, db) else { throw RegistryError.unknownMember(request.memberId) }
             member.status = try Lifecycle.next(member.status, action, member: member.id)
@@ -171,8 +176,7 @@ final class RegistryService: Sendable {
         )
         let issued = try Self.issue(authority, for: tradingCenter, publicKey: publicKey)
         tradingCenter.certificate = issued.pem
-        let nonce = RegistryStore.Nonce(memberId: id, value: "bootstrap", expiresAtMs: Int64.max / 2)
-        try await store.change(nonce) { [tradingCenter] db in
+        try await store.change { [tradingCenter] db in
             try RegistryStore.insert(tradingCenter, db)
             try RegistryStore.update(tradingCenter, serial: issued.serial, db)
         }
@@ -185,11 +189,8 @@ final class RegistryService: Sendable {
         return (CertificatePEM.encode(certificate), CertificateSerial.hex(certificate))
     }
 
-    /// Nonces are kept twice as long as a timestamp is accepted.
-    static let nonceLifeMs = 2 * Authenticator.defaultMaxSkewMs
-
-    static func nonce(_ caller: Caller) -> RegistryStore.Nonce {
-        .init(memberId: caller.memberID, value: caller.nonce, expiresAtMs: caller.timestampMs + nonceLifeMs)
+    static func nonce(_ caller: Caller) -> RequestNonce {
+        RequestNonce(memberId: caller.memberID, value: caller.nonce, timestampMs: caller.timestampMs)
     }
 
     static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }

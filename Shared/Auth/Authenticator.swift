@@ -45,11 +45,13 @@ public final class Authenticator: Sendable {
         guard identity.memberID == headers.memberID else {
             throw .unauthenticated("gt-member '\(headers.memberID)' is not the certificate's member '\(identity.memberID)'")
         }
+        guard let key = P256.Signing.PublicKey(certificate.publicKey) else { throw .unauthenticated("certificate key is not P-256") }
+        try verifySignature(headers, key: key, context)
+        // Only a genuine request learns that its member is revoked.
         guard !revocations.isRevoked(identity.memberID) else {
             throw .permissionDenied("member '\(identity.memberID)' is revoked")
         }
-        guard let key = P256.Signing.PublicKey(certificate.publicKey) else { throw .unauthenticated("certificate key is not P-256") }
-        try verify(headers, key: key, context)
+        try claimNonce(headers)
         return Caller(memberID: identity.memberID, role: identity.role, serial: identity.serial, nonce: headers.nonce, timestampMs: headers.timestampMs)
     }
 
@@ -62,7 +64,8 @@ public final class Authenticator: Sendable {
         }
         let id = MemberIDs.derive(key)
         guard headers.memberID == id else { throw .unauthenticated("gt-member must be '\(id)', the id of the registered key") }
-        try verify(headers, key: key, context)
+        try verifySignature(headers, key: key, context)
+        try claimNonce(headers)
         return Applicant(memberID: id, publicKeyDER: Array(key.derRepresentation), nonce: headers.nonce, timestampMs: headers.timestampMs)
     }
 
@@ -81,10 +84,9 @@ public final class Authenticator: Sendable {
         }
     }
 
-    /// Timestamp within the skew, signature, then the nonce (last, so a forger cannot use up nonces).
-    private func verify(_ headers: SignedRequestHeaders, key: P256.Signing.PublicKey, _ context: RequestContext) throws(AuthError) {
-        let nowMs = Int64((now().timeIntervalSince1970 * 1000).rounded())
-        guard abs(nowMs - headers.timestampMs) <= maxSkewMs else {
+    /// Timestamp within the skew, then the signature.
+    private func verifySignature(_ headers: SignedRequestHeaders, key: P256.Signing.PublicKey, _ context: RequestContext) throws(AuthError) {
+        guard abs(nowMs() - headers.timestampMs) <= maxSkewMs else {
             throw .unauthenticated("gt-timestamp is more than \(maxSkewMs / 1000) s from the server's clock")
         }
         let digest = RequestSignature.bodyDigestHex(context.bodyBytes)
@@ -93,8 +95,14 @@ public final class Authenticator: Sendable {
             bodyDigestHex: digest, timestampMs: headers.timestampMs, nonce: headers.nonce
         )
         guard valid else { throw .unauthenticated("signature does not verify") }
-        guard nonces.claim(member: headers.memberID, nonce: headers.nonce, timestampMs: headers.timestampMs, nowMs: nowMs) else {
+    }
+
+    /// Last, after the signature, so a forger cannot use up a member's nonces.
+    private func claimNonce(_ headers: SignedRequestHeaders) throws(AuthError) {
+        guard nonces.claim(member: headers.memberID, nonce: headers.nonce, timestampMs: headers.timestampMs, nowMs: nowMs()) else {
             throw .unauthenticated("replayed request (nonce already used)")
         }
     }
+
+    private func nowMs() -> Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded()) }
 }

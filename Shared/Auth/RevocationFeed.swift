@@ -13,26 +13,33 @@ public final class RevocationFeed: Sendable {
     /// - Parameters:
     ///   - rpc: a client of the registry's RPC endpoint.
     ///   - events: the registry's events endpoint.
-    public init(rpc: RPCClient, events: String, logger: Logger) throws {
+    ///   - refresh: how often the whole list is read again, which covers what events cannot:
+    ///     a registry restart (its event log starts empty) or a catch-up that was truncated.
+    public init(rpc: RPCClient, events: String, logger: Logger, refresh: Duration = .seconds(10)) throws {
         let subscriber = try EventSubscriber(endpoint: events, rpc: rpc)
         let revocations = self.revocations
         task = Task {
-            // Live events first, so none published while the list is read is missed.
-            let stream = subscriber.subscribe(RegistryAPI.memberRevoked)
-            while !Task.isCancelled {
-                do {
-                    let list = try await rpc.call(RegistryAPI.listRevocations, Empty())
-                    list.revocations.forEach(revocations.add)
-                    break
-                } catch {
-                    logger.warning("registry revocation list unavailable; retrying", metadata: ["error": "\(error)"])
-                    try? await Task.sleep(for: .seconds(1))
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        do {
+                            for try await event in subscriber.subscribe(RegistryAPI.memberRevoked) { revocations.add(event.body) }
+                        } catch {
+                            logger.warning("registry revocation events interrupted; resubscribing", metadata: ["error": "\(error)"])
+                        }
+                        try? await Task.sleep(for: .seconds(1))
+                    }
                 }
-            }
-            do {
-                for try await event in stream { revocations.add(event.body) }
-            } catch {
-                logger.error("registry revocation events ended", metadata: ["error": "\(error)"])
+                group.addTask {
+                    while !Task.isCancelled {
+                        do {
+                            try await rpc.call(RegistryAPI.listRevocations, Empty()).revocations.forEach(revocations.add)
+                        } catch {
+                            logger.warning("registry revocation list unavailable", metadata: ["error": "\(error)"])
+                        }
+                        try? await Task.sleep(for: refresh)
+                    }
+                }
             }
         }
     }

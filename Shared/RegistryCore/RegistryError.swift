@@ -17,7 +17,8 @@ public enum RegistryError: Error, Equatable, StatusConvertible {
     public var status: Status {
         switch self {
         case let .invalid(field, reason): Status(code: .invalidArgument, message: "body.\(field) \(reason)")
-        case let .duplicate(field, value): Status(code: .alreadyExists, message: "body.\(field) '\(value)' is already registered")
+        case let .duplicate(field, value):
+            Status(code: .alreadyExists, message: "\(field.hasPrefix("gt-") ? field : "body." + field) '\(value)' is already registered")
         case let .unknownMember(id): Status(code: .notFound, message: "no member '\(id)'")
         case let .wrongStatus(member, status, action): Status(code: .failedPrecondition, message: "member '\(member)' is \(status): cannot \(action)")
         case let .forbidden(message): Status(code: .permissionDenied, message: message)

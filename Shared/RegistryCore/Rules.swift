@@ -37,6 +37,7 @@ public enum Rules {
         try megawatts(request.minMw, "min_mw", allowZero: true)
         try megawatts(request.maxMw, "max_mw", allowZero: false)
         guard request.minMw <= request.maxMw else { throw .invalid(field: "max_mw", reason: "must be at least min_mw") }
+        guard request.minMw >= unit.pmin else { throw .invalid(field: "min_mw", reason: "must not be below the registered pmin (\(unit.pmin) MW)") }
         guard request.maxMw <= unit.pmax else { throw .invalid(field: "max_mw", reason: "must not exceed the registered pmax (\(unit.pmax) MW)") }
         try costAndBid(a: request.a, b: request.b, c: request.c, k: request.k, prefix: "")
     }

@@ -73,6 +73,10 @@ struct RPCTests {
             let empty = try #require(try await peer.exchange([Data()]))
             #expect(empty.count == 1)
             #expect(try WireReply(empty).status.code == 3)
+            // The body is the key spelled plainly, whatever else decodes as `body`: a signature
+            // over those bytes covers what the handler gets.
+            let spelled = try WireReply(await peer.exchange([json(#"{"id":"s","method":"Test/Echo","bod\u0079":{"text":"unsigned"},"body":{"text":"signed"}}"#)]))
+            #expect(spelled.body == .object(["text": .string("signed")]))
             // Extreme numbers are answered, not fatal.
             let huge = try WireReply(await peer.exchange([json(#"{"id":"h","method":"Test/Echo","deadline_ms":9223372036854775807,"body":{"text":"big"}}"#)]))
             #expect(huge.status.code == 0)

@@ -109,6 +109,15 @@ struct RegistryProcessTests {
         #expect(try WireReply(await peer.exchange([frame])).status.code == 16)
         #expect(try await rig.snapshot() == afterFirst)
 
+        // The trading center cannot revoke itself (the market would lose its approver).
+        #expect(await code { try await client.call(RegistryAPI.revoke, MemberDecision(memberId: rig.tradingCenter.memberID, reason: "oops"), signer: rig.tradingCenter) } == 7)
+        // A rejected applicant's licence may apply again, with a new key.
+        _ = try await client.call(RegistryAPI.register, RegistryRig.generatorRequest(licence: "LIC-AGAIN"), signer: applicant)
+        _ = try await client.call(RegistryAPI.reject, MemberDecision(memberId: applicant.memberID, reason: "incomplete"), signer: rig.tradingCenter)
+        let secondKey = MemberKey.generate()
+        let second = try await client.call(RegistryAPI.register, RegistryRig.generatorRequest(licence: "LIC-AGAIN"), signer: MemberSigner(memberID: MemberIDs.derive(secondKey.publicKey), privateKey: secondKey, certificate: nil))
+        #expect(second.status == .pending)
+
         // A revoked member: 7 from then on.
         _ = try await client.call(RegistryAPI.revoke, MemberDecision(memberId: plant.memberID, reason: "licence withdrawn"), signer: rig.tradingCenter)
         let afterRevoke = try await rig.snapshot()
@@ -128,6 +137,12 @@ struct RegistryProcessTests {
         )
         let peer = try RawPeer(.dealer, endpoint: rig.process.rpcEndpoint)
         #expect(try WireReply(await peer.exchange([frame])).status.code == 0)
+        // A refused request (no such member yet) keeps its nonce used, across the restart too.
+        let laterKey = MemberKey.generate()
+        let laterID = MemberIDs.derive(laterKey.publicKey)
+        let earlyApproval = try RegistryRig.signedFrame("Registry/Approve", body: #"{"member_id":"\#(laterID)"}"#, signer: rig.tradingCenter)
+        #expect(try WireReply(await peer.exchange([earlyApproval])).status.code == 5)
+        _ = try await rig.client.call(RegistryAPI.register, RegistryRig.generatorRequest(licence: "LIC-L"), signer: MemberSigner(memberID: laterID, privateKey: laterKey, certificate: nil))
         let before = try await rig.snapshot()
         let authority = try await rig.client.call(RegistryAPI.getAuthority, Empty())
 
@@ -138,8 +153,10 @@ struct RegistryProcessTests {
         #expect(try await rig.snapshot() == before)
         #expect(try await rig.client.call(RegistryAPI.getAuthority, Empty()).certificate == authority.certificate)
         // The nonce was stored with the plan: a replay after the restart is still refused.
-        let replay = try WireReply(await RawPeer(.dealer, endpoint: rig.process.rpcEndpoint).exchange([frame]))
-        #expect(replay.status.code == 16)
+        let fresh = try RawPeer(.dealer, endpoint: rig.process.rpcEndpoint)
+        #expect(try WireReply(await fresh.exchange([frame])).status.code == 16)
+        #expect(try WireReply(await fresh.exchange([earlyApproval])).status.code == 16)
+        #expect(try await rig.client.call(RegistryAPI.getMember, MemberQuery(memberId: laterID)).status == .pending)
         // The plant's certificate still works after the restart.
         _ = try await rig.client.call(RegistryAPI.publishPlan, .init(period: "2027-03", minMw: 30, maxMw: 80, a: 0.01, b: 8.4, c: 0, k: 1.3), signer: plant)
         await rig.process.stop()

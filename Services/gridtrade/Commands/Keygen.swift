@@ -16,10 +16,12 @@ struct Keygen: ParsableCommand {
     var publicOut: String?
 
     func run() throws {
-        guard !FileManager.default.fileExists(atPath: out) else { throw ValidationError("\(out) exists; keys are never overwritten") }
+        for path in [out, publicOut].compactMap({ $0 }) where FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("\(path) exists; keys are never overwritten")
+        }
         let key = MemberKey.generate()
         try MemberKey.write(privateKey: key, to: out)
-        if let publicOut { try Data(MemberKey.publicKeyPEM(key.publicKey).utf8).write(to: URL(fileURLWithPath: publicOut)) }
+        if let publicOut { try Data((MemberKey.publicKeyPEM(key.publicKey) + "\n").utf8).write(to: URL(fileURLWithPath: publicOut)) }
         print(MemberIDs.derive(key.publicKey))
     }
 }

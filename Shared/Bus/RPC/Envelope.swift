@@ -72,22 +72,6 @@ struct BadRequest: Error {
     var message: String
 }
 
-/// The request's body, typed; a missing or null body reads as `{}`.
-struct RequestBody<Body: Decodable>: Decodable {
-    var body: Body
-
-    enum CodingKeys: String, CodingKey { case body }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        if let body = try container.decodeIfPresent(Body.self, forKey: .body) {
-            self.body = body
-        } else {
-            self.body = try Wire.decode(Body.self, from: Data("{}".utf8))
-        }
-    }
-}
-
 /// `{"id", "status": {"code", "message"}, "body": object or null}` as the server sends it.
 struct ReplyEnvelope: Encodable {
     var id: String

@@ -15,9 +15,8 @@ final class HandlerTable: Sendable {
         _ method: Method<Request, Response>,
         handler: @escaping @Sendable (Request, RequestContext) async throws -> Response
     ) {
-        let erased = Handler.task { frame, context in
-            let request = try Wire.decode(RequestBody<Request>.self, from: frame).body
-            return try await handler(request, context)
+        let erased = Handler.task { _, context in
+            try await handler(try Self.body(context), context)
         }
         handlers.withLock { $0[method.name] = erased }
     }
@@ -26,11 +25,16 @@ final class HandlerTable: Sendable {
         _ method: Method<Request, Response>,
         handler: @escaping @Sendable (Request, RequestContext) throws -> Response
     ) {
-        let erased = Handler.immediate { frame, context in
-            let request = try Wire.decode(RequestBody<Request>.self, from: frame).body
-            return try handler(request, context)
+        let erased = Handler.immediate { _, context in
+            try handler(try Self.body(context), context)
         }
         handlers.withLock { $0[method.name] = erased }
+    }
+
+    /// The request decoded from the very bytes a signature covers (`context.bodyBytes`), never
+    /// from another spelling of the key (`"bod\u0079"`) that a JSON decoder would also accept.
+    private static func body<Request: Decodable>(_ context: RequestContext) throws -> Request {
+        try Wire.decode(Request.self, from: context.bodyBytes)
     }
 
     subscript(_ method: String) -> Handler? { handlers.withLock { $0[method] } }

@@ -40,8 +40,7 @@ enum StatusMapping {
     static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context, _ extra: (any CodingKey)? = nil) -> String {
             // The first key is the envelope's own `body`.
-            var keys = context.codingPath + (extra.map { [$0] } ?? [])
-            if keys.first?.stringValue == "body" { keys.removeFirst() }
+            let keys = context.codingPath + (extra.map { [$0] } ?? [])
             let parts = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }
             return "body" + parts.joined()
         }

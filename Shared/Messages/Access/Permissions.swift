@@ -9,10 +9,12 @@ public enum Permissions {
         RegistryAPI.revoke.name: [.tradingCenter],
         RegistryAPI.publishPlan.name: [.generator],
         RegistryAPI.publishDemand.name: [.consumer],
+        MatchingAPI.createOrder.name: [.generator, .consumer],
+        MatchingAPI.confirmOrder.name: [.generator, .consumer],
+        MatchingAPI.rejectOrder.name: [.generator, .consumer],
+        MatchingAPI.openRound.name: [.consumer],
+        MatchingAPI.submitOffer.name: [.generator],
     ]
-
-    /// Whether `method` changes state and so must be signed.
-    public static func isSigned(_ method: String) -> Bool { table[method] != nil }
 
     public static func allows(_ role: Role, _ method: String) -> Bool { table[method]?.contains(role) ?? false }
 }

@@ -1,0 +1,1 @@
+// The Game module's files go here.

@@ -1,0 +1,140 @@
+import Bus
+
+/// The matching service's methods and events. State-changing methods are signed.
+public enum MatchingAPI {
+    public static let createOrder = Method<CreateOrderRequest, TradeOrder>("Matching/CreateOrder")
+    public static let confirmOrder = Method<OrderDecision, TradeOrder>("Matching/ConfirmOrder")
+    public static let rejectOrder = Method<OrderDecision, TradeOrder>("Matching/RejectOrder")
+    public static let openRound = Method<OpenRoundRequest, Round>("Matching/OpenRound")
+    public static let submitOffer = Method<SubmitOfferRequest, Round>("Matching/SubmitOffer")
+
+    public static let getOrder = Method<OrderQuery, TradeOrder>("Matching/GetOrder")
+    public static let listOrders = Method<OrderListQuery, OrderList>("Matching/ListOrders")
+    public static let getRound = Method<RoundQuery, Round>("Matching/GetRound")
+
+    public static let orderCreated = EventTopic<TradeOrder>("TradeOrderCreated")
+    public static let orderConfirmed = EventTopic<TradeOrder>("TradeOrderConfirmed")
+    public static let orderRejected = EventTopic<TradeOrder>("TradeOrderRejected")
+    public static let roundOpened = EventTopic<Round>("RoundOpened")
+    public static let offerSubmitted = EventTopic<Round>("OfferSubmitted")
+    public static let roundCleared = EventTopic<Round>("RoundCleared")
+    public static let roundFailed = EventTopic<Round>("RoundFailed")
+}
+
+/// `Matching/CreateOrder`: the caller is the seller or the buyer; the other party confirms.
+public struct CreateOrderRequest: Codable, Sendable, Equatable {
+    public var seller: String
+    public var buyer: String
+    public var price: Double
+    public var monthlySplit: [MonthlyEnergy]
+
+    public init(seller: String, buyer: String, price: Double, monthlySplit: [MonthlyEnergy]) {
+        self.seller = seller
+        self.buyer = buyer
+        self.price = price
+        self.monthlySplit = monthlySplit
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seller, buyer, price
+        case monthlySplit = "monthly_split"
+    }
+}
+
+public struct OrderDecision: Codable, Sendable, Equatable {
+    public var orderId: String
+    /// Required to reject.
+    public var reason: String?
+
+    public init(orderId: String, reason: String? = nil) {
+        self.orderId = orderId
+        self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case reason
+        case orderId = "order_id"
+    }
+}
+
+/// `Matching/OpenRound`: a consumer opens a round on its published demand for the month.
+public struct OpenRoundRequest: Codable, Sendable, Equatable {
+    public var month: String
+    /// How long generators may offer, in milliseconds (1 s to 7 days).
+    public var durationMs: Int64
+    /// `paper` (default) or `uniform`.
+    public var pricing: String?
+
+    public init(month: String, durationMs: Int64, pricing: String? = nil) {
+        self.month = month
+        self.durationMs = durationMs
+        self.pricing = pricing
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case month, pricing
+        case durationMs = "duration_ms"
+    }
+}
+
+/// `Matching/SubmitOffer`: a generator offers into an open round (again to replace its offer).
+public struct SubmitOfferRequest: Codable, Sendable, Equatable {
+    public var roundId: String
+    public var minMwh: Double
+    public var maxMwh: Double
+    public var a: Double
+    public var b: Double
+    public var c: Double
+    public var k: Double
+
+    public init(roundId: String, minMwh: Double, maxMwh: Double, a: Double, b: Double, c: Double, k: Double) {
+        self.roundId = roundId
+        self.minMwh = minMwh
+        self.maxMwh = maxMwh
+        self.a = a
+        self.b = b
+        self.c = c
+        self.k = k
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case a, b, c, k
+        case roundId = "round_id"
+        case minMwh = "min_mwh"
+        case maxMwh = "max_mwh"
+    }
+}
+
+public struct OrderQuery: Codable, Sendable {
+    public var orderId: String
+
+    public init(orderId: String) { self.orderId = orderId }
+
+    enum CodingKeys: String, CodingKey { case orderId = "order_id" }
+}
+
+public struct OrderListQuery: Codable, Sendable {
+    public var member: String?
+    public var status: TradeOrderStatus?
+    public var month: String?
+
+    public init(member: String? = nil, status: TradeOrderStatus? = nil, month: String? = nil) {
+        self.member = member
+        self.status = status
+        self.month = month
+    }
+}
+
+public struct OrderList: Codable, Sendable {
+    public var orders: [TradeOrder]
+
+    public init(orders: [TradeOrder]) { self.orders = orders }
+}
+
+public struct RoundQuery: Codable, Sendable {
+    public var roundId: String
+
+    public init(roundId: String) { self.roundId = roundId }
+
+    enum CodingKeys: String, CodingKey { case roundId = "round_id" }
+}

@@ -1,0 +1,107 @@
+public enum RoundStatus: String, Codable, Sendable, CaseIterable {
+    /// Taking offers until its deadline.
+    case open
+    /// The game ran: trade orders for the best coalition and the Shapley split.
+    case cleared
+    /// No offers, no coalition that can serve the demand, or a price above the consumer's limit.
+    case failed
+}
+
+/// A generator's offer in a round (SPEC.md section 4): how much energy it can deliver in the
+/// round's month and its cost and bid coefficients.
+public struct RoundOffer: Codable, Sendable, Equatable {
+    public var generator: String
+    public var minMwh: Double
+    public var maxMwh: Double
+    public var a: Double
+    public var b: Double
+    public var c: Double
+    public var k: Double
+    public var submittedAtMs: Int64
+
+    public init(generator: String, minMwh: Double, maxMwh: Double, a: Double, b: Double, c: Double, k: Double, submittedAtMs: Int64) {
+        self.generator = generator
+        self.minMwh = minMwh
+        self.maxMwh = maxMwh
+        self.a = a
+        self.b = b
+        self.c = c
+        self.k = k
+        self.submittedAtMs = submittedAtMs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case generator, a, b, c, k
+        case minMwh = "min_mwh"
+        case maxMwh = "max_mwh"
+        case submittedAtMs = "submitted_at_ms"
+    }
+}
+
+/// What a cleared round decided.
+public struct RoundOutcome: Codable, Sendable, Equatable {
+    public var clearingPrice: Double
+    public var pricing: String
+    /// The generators of the best coalition and their MWh.
+    public var outputs: [String: Double]
+    public var coalitionValue: Double
+    /// How the coalition's gain is shared: what settlement pays out.
+    public var shapley: [String: Double]
+    public var orderIds: [String]
+
+    public init(clearingPrice: Double, pricing: String, outputs: [String: Double], coalitionValue: Double, shapley: [String: Double], orderIds: [String]) {
+        self.clearingPrice = clearingPrice
+        self.pricing = pricing
+        self.outputs = outputs
+        self.coalitionValue = coalitionValue
+        self.shapley = shapley
+        self.orderIds = orderIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pricing, outputs, shapley
+        case clearingPrice = "clearing_price"
+        case coalitionValue = "coalition_value"
+        case orderIds = "order_ids"
+    }
+}
+
+/// A multilateral round: one consumer's demand for a month, met by several generators together.
+public struct Round: Codable, Sendable, Equatable {
+    public var id: String
+    public var consumer: String
+    public var month: String
+    public var demandMwh: Double
+    public var maxPrice: Double
+    public var pricing: String
+    public var deadlineMs: Int64
+    public var status: RoundStatus
+    public var offers: [RoundOffer]
+    public var outcome: RoundOutcome?
+    public var reason: String?
+    public var openedAtMs: Int64
+
+    public init(id: String, consumer: String, month: String, demandMwh: Double, maxPrice: Double, pricing: String, deadlineMs: Int64,
+                status: RoundStatus, offers: [RoundOffer], outcome: RoundOutcome? = nil, reason: String? = nil, openedAtMs: Int64) {
+        self.id = id
+        self.consumer = consumer
+        self.month = month
+        self.demandMwh = demandMwh
+        self.maxPrice = maxPrice
+        self.pricing = pricing
+        self.deadlineMs = deadlineMs
+        self.status = status
+        self.offers = offers
+        self.outcome = outcome
+        self.reason = reason
+        self.openedAtMs = openedAtMs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, consumer, month, pricing, status, offers, outcome, reason
+        case demandMwh = "demand_mwh"
+        case maxPrice = "max_price"
+        case deadlineMs = "deadline_ms"
+        case openedAtMs = "opened_at_ms"
+    }
+}

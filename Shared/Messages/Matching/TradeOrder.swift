@@ -1,0 +1,73 @@
+/// One month's share of a trade order's energy.
+public struct MonthlyEnergy: Codable, Sendable, Equatable {
+    /// `YYYY-MM`.
+    public var month: String
+    public var mwh: Double
+
+    public init(month: String, mwh: Double) {
+        self.month = month
+        self.mwh = mwh
+    }
+}
+
+public enum TradeOrderStatus: String, Codable, Sendable, CaseIterable {
+    /// Created by one party, waiting for the other.
+    case open
+    case confirmed
+    case rejected
+}
+
+/// A trade order (SPEC.md section 2, step 3): a generator sells energy to a consumer at a
+/// price, over the months of its split. Bilateral ones are created by either party and confirmed
+/// by the other; those of a multilateral round are confirmed by the round.
+public struct TradeOrder: Codable, Sendable, Equatable {
+    public var id: String
+    public var creator: String
+    public var createdAtMs: Int64
+    public var seller: String
+    public var buyer: String
+    /// The total, equal to the sum of the split.
+    public var mwh: Double
+    /// $/MWh.
+    public var price: Double
+    /// First and last month of delivery, `YYYY-MM`.
+    public var periodStart: String
+    public var periodEnd: String
+    public var monthlySplit: [MonthlyEnergy]
+    public var status: TradeOrderStatus
+    public var reason: String?
+    /// The round it came from, if any.
+    public var roundId: String?
+    public var decidedAtMs: Int64?
+
+    public init(
+        id: String, creator: String, createdAtMs: Int64, seller: String, buyer: String, mwh: Double, price: Double,
+        periodStart: String, periodEnd: String, monthlySplit: [MonthlyEnergy], status: TradeOrderStatus,
+        reason: String? = nil, roundId: String? = nil, decidedAtMs: Int64? = nil
+    ) {
+        self.id = id
+        self.creator = creator
+        self.createdAtMs = createdAtMs
+        self.seller = seller
+        self.buyer = buyer
+        self.mwh = mwh
+        self.price = price
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.monthlySplit = monthlySplit
+        self.status = status
+        self.reason = reason
+        self.roundId = roundId
+        self.decidedAtMs = decidedAtMs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, creator, seller, buyer, mwh, price, status, reason
+        case createdAtMs = "created_at_ms"
+        case periodStart = "period_start"
+        case periodEnd = "period_end"
+        case monthlySplit = "monthly_split"
+        case roundId = "round_id"
+        case decidedAtMs = "decided_at_ms"
+    }
+}

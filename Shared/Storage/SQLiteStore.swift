@@ -1,0 +1,98 @@
+import Bus
+import Foundation
+import GRDB
+
+/// A service's SQLite database (WAL, synchronous=FULL): what it acknowledged survives kill -9.
+/// Every change from a signed request is one transaction together with that request's nonce,
+/// so a request is applied whole or not at all, and never twice, even across restarts.
+public final class SQLiteStore: Sendable {
+    private let database: DatabaseQueue
+
+    /// Opens (or creates) the database and applies `migrations` after the store's own.
+    public init(path: String, migrations: (inout DatabaseMigrator) -> Void) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("nonce-v1") { db in
+            try db.create(table: "nonce") { t in
+                t.column("member_id", .text).notNull()
+                t.column("nonce", .text).notNull()
+                t.column("expires_at_ms", .integer).notNull()
+                t.primaryKey(["member_id", "nonce"])
+            }
+        }
+        migrations(&migrator)
+        try migrator.migrate(database)
+    }
+
+    /// Runs `change` in one transaction with the request's nonce claimed; a nonce already used
+    /// refuses all of it (UNAUTHENTICATED, "replayed request"). A change that throws is rolled
+    /// back but its nonce stays used, so a refused request cannot be replayed once the state
+    /// would let it through.
+    public func change<T: Sendable>(_ nonce: RequestNonce, _ change: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await database.write { db -> Result<T, any Error> in
+            // Nonces outlive the window in which a timestamp is accepted; older ones can go.
+            try db.execute(sql: "DELETE FROM nonce WHERE expires_at_ms < ?", arguments: [nonce.expiresAtMs - 2 * 3_600_000])
+            do {
+                try db.execute(
+                    sql: "INSERT INTO nonce (member_id, nonce, expires_at_ms) VALUES (?, ?, ?)",
+                    arguments: [nonce.memberId, nonce.value, nonce.expiresAtMs]
+                )
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                throw ReplayedRequest()
+            }
+            var outcome: Result<T, any Error> = .failure(CancellationError())
+            try db.inSavepoint {
+                outcome = Result { try change(db) }
+                if case .success = outcome { return .commit }
+                return .rollback
+            }
+            return outcome
+        }.get()
+    }
+
+    /// A change of the service's own making (a round closing at its deadline), in one transaction.
+    public func change<T: Sendable>(_ change: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await database.write(change)
+    }
+
+    public func read<T: Sendable>(_ query: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await database.read(query)
+    }
+}
+
+/// The nonce of the signed request behind a change.
+public struct RequestNonce: Sendable {
+    public var memberId: String
+    public var value: String
+    public var expiresAtMs: Int64
+
+    /// Kept for twice the accepted clock skew after the request's timestamp.
+    public init(memberId: String, value: String, timestampMs: Int64, lifeMs: Int64 = 600_000) {
+        self.memberId = memberId
+        self.value = value
+        expiresAtMs = timestampMs + lifeMs
+    }
+}
+
+/// A signed request whose nonce was already used.
+public struct ReplayedRequest: Error, StatusConvertible {
+    public var status: Status { Status(code: .unauthenticated, message: "replayed request (nonce already used)") }
+}
+
+/// Codable values in TEXT columns.
+public enum JSONColumn {
+    public static func encode<T: Encodable>(_ value: T?) throws -> String? {
+        guard let value else { return nil }
+        return String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    }
+
+    public static func decode<T: Decodable>(_ text: String?) throws -> T? {
+        guard let text else { return nil }
+        return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+    }
+}
