@@ -7,6 +7,7 @@ let serviceExecutables = ["registry", "matching", "review", "dispatch", "ledger"
 /// What each service needs beyond the service shell.
 let serviceDependencies: [String: [Target.Dependency]] = [
     "registry": ["RegistryCore", "Credentials", "Auth", "Messages", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
+    "matching": ["MatchingCore", "Game", "Credentials", "Auth", "Messages", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
 ]
 func serviceTarget(_ product: String) -> String { product.prefix(1).uppercased() + product.dropFirst() + "Service" }
 
@@ -57,6 +58,8 @@ let package = Package(
             path: "Shared/Storage",
             swiftSettings: strict
         ),
+        // Matching's rules: trade orders, plan capacity, rounds and how they clear.
+        .target(name: "MatchingCore", dependencies: ["Bus", "Messages", "Game"], path: "Shared/MatchingCore", swiftSettings: strict),
         // The registry's rules: admission checks, publishing checks, the member lifecycle.
         .target(name: "RegistryCore", dependencies: ["Bus", "Messages"], path: "Shared/RegistryCore", swiftSettings: strict),
         // Keys, the trading center's CA, member certificates and request signatures.
@@ -112,6 +115,7 @@ let package = Package(
             path: "Shared/Auth",
             swiftSettings: strict
         ),
+        .testTarget(name: "MatchingCoreTests", dependencies: ["MatchingCore", "Messages", "Bus"], path: "Tests/MatchingCoreTests", swiftSettings: strict),
         .testTarget(name: "GameTests", dependencies: ["Game"], path: "Tests/GameTests", swiftSettings: strict),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", "Messages", "Bus"], path: "Tests/RegistryCoreTests", swiftSettings: strict),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Credentials", "Messages", "Bus", .product(name: "Crypto", package: "swift-crypto")], path: "Tests/AuthTests", swiftSettings: strict),

@@ -9,7 +9,7 @@ struct GridTrade: AsyncParsableCommand {
         version: GridTradeVersion.current,
         subcommands: [
             Up.self, Status.self, Down.self, HealthCommand.self, Bench.self,
-            Keygen.self, MemberCommand.self, PlanCommand.self, DemandCommand.self,
+            Keygen.self, MemberCommand.self, PlanCommand.self, DemandCommand.self, GameCommand.self,
         ]
     )
 }

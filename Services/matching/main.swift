@@ -1,4 +1,8 @@
 import ServiceKit
 
-// The matching service's domain handlers arrive with their own issue; today it serves the bus built-ins.
-await ServiceMain.run(.matching)
+// Matching: bilateral trade orders, and multilateral rounds cleared by the cooperative game.
+await ServiceMain.run(.matching) { host in
+    let service = try MatchingService(host: host)
+    await service.start()
+    return []
+}

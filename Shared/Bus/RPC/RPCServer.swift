@@ -36,6 +36,7 @@ public final class RPCServer: Sendable {
         let bound = Locked("")
         let handlers = self.handlers
         let phase = self.phase
+        let serving = self.serving
         loop = try PollLoop(name: "rpc-server") {
             let driver = try RouterDriver(
                 endpoint: endpoint,
@@ -43,7 +44,8 @@ public final class RPCServer: Sendable {
                 handlers: handlers,
                 outbox: outbox,
                 metrics: metrics,
-                logger: logger
+                logger: logger,
+                serving: serving
             ) {
                 let waiting = phase.withLock { phase -> CheckedContinuation<Void, Never>? in
                     defer { phase = .drained }
@@ -100,8 +102,14 @@ public final class RPCServer: Sendable {
         } onCancel: {
             shutdown()
         }
+        // libzmq can drop a message still queued when its socket closes, linger or not
+        // (zeromq/libzmq#1264); the last replies get a moment to reach the wire first.
+        try? await Task.sleep(for: Self.flushGrace)
         loop.stop()
     }
+
+    /// How long a drained server keeps its socket open for its last replies.
+    static let flushGrace: Duration = .milliseconds(500)
 
     /// Stops taking requests; `run()` returns once those in hand are answered.
     public func shutdown() {

@@ -33,7 +33,8 @@ final class RouterDriver: PollDriver {
     private let onDrained: @Sendable () -> Void
     private var inFlight: [UInt64: InFlight] = [:]
     private var lastToken: UInt64 = 0
-    private var accepting = true
+    /// Cleared by `RPCServer.shutdown()` itself, so no request read after that call is taken.
+    private let serving: Locked<Bool>
 
     init(
         endpoint: String,
@@ -42,6 +43,7 @@ final class RouterDriver: PollDriver {
         outbox: Outbox<Command>,
         metrics: any MetricsFactory,
         logger: Logger,
+        serving: Locked<Bool>,
         onDrained: @escaping @Sendable () -> Void
     ) throws {
         let socket = try ZMQSocket(.router)
@@ -57,6 +59,7 @@ final class RouterDriver: PollDriver {
         self.outbox = outbox
         self.metrics = metrics
         self.logger = logger
+        self.serving = serving
         self.onDrained = onDrained
     }
 
@@ -77,7 +80,8 @@ final class RouterDriver: PollDriver {
                 send(request.envelope, frame)
                 count(request.method, code, since: request.started)
             case .shutdown:
-                accepting = false
+                // `serving` is already false; this command only makes the loop check for drain.
+                break
             }
         }
         reportIfDrained()
@@ -119,7 +123,7 @@ final class RouterDriver: PollDriver {
         guard let handler = handlers[head.method] else {
             return refuse(envelope, id: head.id, "unknown", Status(code: .unimplemented, message: "unknown method '\(head.method)'"), started)
         }
-        guard accepting else {
+        guard serving.withLock({ $0 }) else {
             return refuse(envelope, id: head.id, head.method, Status(code: .unavailable, message: "server is shutting down"), started)
         }
         var deadline: ContinuousClock.Instant?
@@ -174,7 +178,7 @@ final class RouterDriver: PollDriver {
     }
 
     private func reportIfDrained() {
-        if !accepting && inFlight.isEmpty { onDrained() }
+        if inFlight.isEmpty, !serving.withLock({ $0 }) { onDrained() }
     }
 }
 

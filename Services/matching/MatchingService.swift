@@ -1,0 +1,225 @@
+import Auth
+import Bus
+import Foundation
+import Game
+import MatchingCore
+import Messages
+import ServiceKit
+import Storage
+
+/// Matching's handlers. Each change is one transaction (with the request's nonce); events go out
+/// after it commits. Rounds close at their deadline, also after a restart.
+final class MatchingService: Sendable {
+    private let host: BusHost
+    private let store: SQLiteStore
+    private let registry: RegistryLink
+
+    init(host: BusHost) throws {
+        self.host = host
+        store = try MatchingStore.open(path: URL(fileURLWithPath: host.settings.dataDirectory).appendingPathComponent("matching.sqlite").path)
+        let config = host.settings.config
+        registry = try RegistryLink(
+            rpc: config.string(forKey: "registry.endpoint", default: "tcp://127.0.0.1:7101"),
+            events: config.string(forKey: "registry.events", default: "tcp://127.0.0.1:7102"),
+            logger: host.logger
+        )
+    }
+
+    func start() async {
+        let server = host.server
+        server.register(MatchingAPI.createOrder) { [self] request, context in try await createOrder(request, context) }
+        server.register(MatchingAPI.confirmOrder) { [self] request, context in try await decide(request, context, confirm: true) }
+        server.register(MatchingAPI.rejectOrder) { [self] request, context in try await decide(request, context, confirm: false) }
+        server.register(MatchingAPI.openRound) { [self] request, context in try await openRound(request, context) }
+        server.register(MatchingAPI.submitOffer) { [self] request, context in try await submitOffer(request, context) }
+        server.register(MatchingAPI.getOrder) { [store] query, _ in
+            guard let order = try await store.read({ try MatchingStore.order(query.orderId, $0) }) else {
+                throw MatchingError.notFound("no trade order '\(query.orderId)'")
+            }
+            return order
+        }
+        server.register(MatchingAPI.listOrders) { [store] query, _ in
+            OrderList(orders: try await store.read { try MatchingStore.orders(member: query.member, status: query.status, month: query.month, $0) })
+        }
+        server.register(MatchingAPI.getRound) { [store] query, _ in
+            guard let round = try await store.read({ try MatchingStore.round(query.roundId, $0) }) else {
+                throw MatchingError.notFound("no round '\(query.roundId)'")
+            }
+            return round
+        }
+        Task { [registry] in await registry.connect() }
+        // Rounds left open by a previous run close at their deadlines (at once if past).
+        do {
+            for round in try await store.read({ try MatchingStore.openRounds($0) }) { schedule(round) }
+        } catch {
+            host.logger.error("cannot read open rounds", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: bilateral orders
+
+    private func createOrder(_ request: CreateOrderRequest, _ context: RequestContext) async throws -> TradeOrder {
+        let caller = try registry.caller(context)
+        guard caller.memberID == request.seller || caller.memberID == request.buyer else {
+            throw MatchingError.forbidden("the creator of an order must be its seller or its buyer")
+        }
+        try OrderRules.validate(request)
+        _ = try await registry.admitted(request.seller, as: .generator, field: "seller")
+        _ = try await registry.admitted(request.buyer, as: .consumer, field: "buyer")
+        var plans: [String: Double] = [:]
+        for share in request.monthlySplit { plans[share.month] = try await registry.plan(request.seller, share.month)?.maxMw }
+        let months = request.monthlySplit.map(\.month).sorted()
+        let order = TradeOrder(
+            id: Self.newID("o"), creator: caller.memberID, createdAtMs: Self.nowMs(), seller: request.seller, buyer: request.buyer,
+            mwh: request.monthlySplit.reduce(0) { $0 + $1.mwh }, price: request.price, periodStart: months.first!, periodEnd: months.last!,
+            monthlySplit: request.monthlySplit, status: .open
+        )
+        try await store.change(Self.nonce(caller)) { [plans] db in
+            // Inside the transaction, so two orders cannot both take the last of a plan.
+            for share in order.monthlySplit {
+                try OrderRules.checkCapacity(
+                    month: share.month, planMaxMw: plans[share.month],
+                    committedMwh: try MatchingStore.committed(seller: order.seller, month: share.month, db),
+                    addingMwh: share.mwh, seller: order.seller
+                )
+            }
+            try MatchingStore.insert(order, db)
+        }
+        try host.events.publish(MatchingAPI.orderCreated, order)
+        return order
+    }
+
+    private func decide(_ request: OrderDecision, _ context: RequestContext, confirm: Bool) async throws -> TradeOrder {
+        let caller = try registry.caller(context)
+        if !confirm, request.reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
+            throw MatchingError.invalid(field: "reason", reason: "is required to reject")
+        }
+        let order = try await store.change(Self.nonce(caller)) { db in
+            guard var order = try MatchingStore.order(request.orderId, db) else { throw MatchingError.notFound("no trade order '\(request.orderId)'") }
+            order.status = try OrderRules.decide(order, by: caller.memberID, confirm: confirm)
+            order.reason = confirm ? nil : request.reason
+            order.decidedAtMs = Self.nowMs()
+            try MatchingStore.update(order, db)
+            return order
+        }
+        try host.events.publish(confirm ? MatchingAPI.orderConfirmed : MatchingAPI.orderRejected, order)
+        return order
+    }
+
+    // MARK: rounds
+
+    private func openRound(_ request: OpenRoundRequest, _ context: RequestContext) async throws -> Round {
+        let caller = try registry.caller(context)
+        let pricing = try RoundRules.validate(request)
+        guard let demand = try await registry.demand(caller.memberID, request.month) else {
+            throw MatchingError.failedPrecondition("\(caller.memberID) has published no demand for \(request.month)")
+        }
+        let now = Self.nowMs()
+        let round = Round(
+            id: Self.newID("r"), consumer: caller.memberID, month: request.month, demandMwh: demand.mwh, maxPrice: demand.maxPrice,
+            pricing: pricing.rawValue, deadlineMs: now + request.durationMs, status: .open, offers: [], openedAtMs: now
+        )
+        try await store.change(Self.nonce(caller)) { db in try MatchingStore.put(round, db) }
+        try host.events.publish(MatchingAPI.roundOpened, round)
+        schedule(round)
+        return round
+    }
+
+    private func submitOffer(_ request: SubmitOfferRequest, _ context: RequestContext) async throws -> Round {
+        let caller = try registry.caller(context)
+        try RoundRules.validate(request)
+        guard let known = try await store.read({ try MatchingStore.round(request.roundId, $0) }) else {
+            throw MatchingError.notFound("no round '\(request.roundId)'")
+        }
+        let planMaxMw = try await registry.plan(caller.memberID, known.month)?.maxMw
+        let round = try await store.change(Self.nonce(caller)) { db in
+            guard var round = try MatchingStore.round(request.roundId, db) else { throw MatchingError.notFound("no round '\(request.roundId)'") }
+            guard round.status == .open, Self.nowMs() < round.deadlineMs else {
+                throw MatchingError.failedPrecondition("round \(round.id) is closed")
+            }
+            try OrderRules.checkCapacity(
+                month: round.month, planMaxMw: planMaxMw,
+                committedMwh: try MatchingStore.committed(seller: caller.memberID, month: round.month, db),
+                addingMwh: request.maxMwh, seller: caller.memberID
+            )
+            let offer = RoundOffer(
+                generator: caller.memberID, minMwh: request.minMwh, maxMwh: request.maxMwh,
+                a: request.a, b: request.b, c: request.c, k: request.k, submittedAtMs: Self.nowMs()
+            )
+            round.offers.removeAll { $0.generator == caller.memberID }
+            round.offers.append(offer)
+            try MatchingStore.put(round, db)
+            return round
+        }
+        try host.events.publish(MatchingAPI.offerSubmitted, round)
+        return round
+    }
+
+    private func schedule(_ round: Round) {
+        Task { [self] in
+            let wait = max(0, round.deadlineMs - Self.nowMs())
+            try? await Task.sleep(for: .milliseconds(wait))
+            do {
+                try await close(round.id)
+            } catch {
+                host.logger.error("round failed to close", metadata: ["round.id": "\(round.id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Runs the game on the round's offers and records the outcome, all in one transaction.
+    private func close(_ id: String) async throws {
+        guard let known = try await store.read({ try MatchingStore.round(id, $0) }), known.status == .open else { return }
+        var plans: [String: Double] = [:]
+        for offer in known.offers { plans[offer.generator] = try await registry.plan(offer.generator, known.month)?.maxMw }
+        let round = try await store.change { [plans] db -> Round? in
+            guard var round = try MatchingStore.round(id, db), round.status == .open else { return nil }
+            // Sales made since an offer count too: no generator is cleared beyond its plan.
+            var playing = round
+            playing.offers = try round.offers.compactMap { offer in
+                let room = (plans[offer.generator] ?? 0) * Months.hours(round.month)
+                    - (try MatchingStore.committed(seller: offer.generator, month: round.month, db))
+                var capped = offer
+                capped.maxMwh = min(offer.maxMwh, room)
+                return capped.maxMwh > capped.minMwh ? capped : nil
+            }
+            switch RoundRules.clear(playing) {
+            case let .failed(reason):
+                round.status = .failed
+                round.reason = reason
+            case let .cleared(price, outputs, value, shapley):
+                let now = Self.nowMs()
+                var orderIds: [String] = []
+                for (index, generator) in outputs.keys.sorted().enumerated() {
+                    let mwh = outputs[generator]!
+                    let order = TradeOrder(
+                        id: "\(round.id)-\(index + 1)", creator: round.consumer, createdAtMs: now, seller: generator, buyer: round.consumer,
+                        mwh: mwh, price: price, periodStart: round.month, periodEnd: round.month,
+                        monthlySplit: [MonthlyEnergy(month: round.month, mwh: mwh)], status: .confirmed, roundId: round.id, decidedAtMs: now
+                    )
+                    try MatchingStore.insert(order, db)
+                    orderIds.append(order.id)
+                }
+                round.status = .cleared
+                round.outcome = RoundOutcome(clearingPrice: price, pricing: round.pricing, outputs: outputs, coalitionValue: value, shapley: shapley, orderIds: orderIds)
+            }
+            try MatchingStore.put(round, db)
+            return round
+        }
+        guard let round else { return }
+        try host.events.publish(round.status == .cleared ? MatchingAPI.roundCleared : MatchingAPI.roundFailed, round)
+        host.logger.info("round closed", metadata: ["round.id": "\(round.id)", "round.status": "\(round.status.rawValue)"])
+    }
+
+    // MARK: helpers
+
+    static func nonce(_ caller: Caller) -> RequestNonce {
+        RequestNonce(memberId: caller.memberID, value: caller.nonce, timestampMs: caller.timestampMs)
+    }
+
+    static func newID(_ prefix: String) -> String {
+        prefix + "-" + (0..<6).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    }
+
+    static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+}

@@ -1,0 +1,73 @@
+import Auth
+import Bus
+import Credentials
+import Foundation
+import Logging
+import Messages
+import MatchingCore
+import Synchronization
+
+/// What matching asks the registry: who is admitted, their plans and demands, the CA to trust,
+/// and (through a `RevocationFeed`) who was revoked.
+final class RegistryLink: Sendable {
+    let client: RPCClient
+    private let feed: RevocationFeed
+    private let authenticator = Mutex<Authenticator?>(nil)
+    private let logger: Logger
+
+    init(rpc: String, events: String, logger: Logger) throws {
+        client = try RPCClient(endpoint: rpc)
+        feed = try RevocationFeed(rpc: client, events: events, logger: logger)
+        self.logger = logger
+    }
+
+    /// Fetches the trading center's CA certificate, retrying until the registry answers.
+    func connect() async {
+        while !Task.isCancelled {
+            do {
+                let pem = try await client.call(RegistryAPI.getAuthority, Empty(), deadline: .seconds(2)).certificate
+                let authority = try CertificatePEM.decode(pem)
+                let trusted = Authenticator(authority: authority, revocations: feed.revocations)
+                authenticator.withLock { $0 = trusted }
+                logger.info("trusting the registry's CA")
+                return
+            } catch {
+                logger.warning("registry not reachable yet; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// Authenticates a signed request and checks the permission table.
+    func caller(_ context: RequestContext) throws -> Caller {
+        guard let authenticator = authenticator.withLock({ $0 }) else {
+            throw RPCError(.unavailable, "matching has not reached the registry yet")
+        }
+        let caller = try authenticator.authenticate(context)
+        try authenticator.authorize(caller, context.method)
+        return caller
+    }
+
+    /// An admitted (approved) member of the given role.
+    func admitted(_ id: String, as role: Role, field: String) async throws -> Member {
+        let member: Member
+        do {
+            member = try await client.call(RegistryAPI.getMember, MemberQuery(memberId: id))
+        } catch let error as RPCError where error.code == .notFound {
+            throw MatchingError.invalid(field: field, reason: "'\(id)' is not a member")
+        }
+        guard member.status == .approved, !feed.revocations.isRevoked(id) else {
+            throw MatchingError.failedPrecondition("member \(id) is \(member.status.rawValue), not admitted")
+        }
+        guard member.role == role else { throw MatchingError.invalid(field: field, reason: "'\(id)' is a \(member.role.rawValue), not a \(role.rawValue)") }
+        return member
+    }
+
+    func plan(_ member: String, _ month: String) async throws -> GenerationPlan? {
+        try await client.call(RegistryAPI.listPlans, PeriodQuery(period: month, memberId: member)).plans.first
+    }
+
+    func demand(_ member: String, _ month: String) async throws -> Demand? {
+        try await client.call(RegistryAPI.listDemands, PeriodQuery(period: month, memberId: member)).demands.first
+    }
+}

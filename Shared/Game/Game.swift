@@ -1,1 +1,0 @@
-// The Game module's files go here.

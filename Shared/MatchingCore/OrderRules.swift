@@ -1,0 +1,45 @@
+import Messages
+
+/// The checks of a bilateral trade order, and of its life: open → confirmed or rejected, by
+/// the party that did not create it.
+public enum OrderRules {
+    public static let maxPrice = 100_000.0
+    public static let maxMwh = 10_000_000.0
+
+    public static func validate(_ request: CreateOrderRequest) throws(MatchingError) {
+        guard request.seller != request.buyer else { throw .invalid(field: "buyer", reason: "must differ from the seller") }
+        guard request.price.isFinite, request.price > 0, request.price <= maxPrice else {
+            throw .invalid(field: "price", reason: "must be in (0, \(Int(maxPrice))] $/MWh")
+        }
+        guard !request.monthlySplit.isEmpty else { throw .invalid(field: "monthly_split", reason: "must name at least one month") }
+        guard request.monthlySplit.count <= 120 else { throw .invalid(field: "monthly_split", reason: "must be at most 120 months") }
+        var seen = Set<String>()
+        for (index, share) in request.monthlySplit.enumerated() {
+            guard Months.isValid(share.month) else { throw .invalid(field: "monthly_split[\(index)].month", reason: "must be a month, YYYY-MM") }
+            guard seen.insert(share.month).inserted else { throw .invalid(field: "monthly_split[\(index)].month", reason: "repeats \(share.month)") }
+            guard share.mwh.isFinite, share.mwh > 0, share.mwh <= maxMwh else {
+                throw .invalid(field: "monthly_split[\(index)].mwh", reason: "must be in (0, \(Int(maxMwh))]")
+            }
+        }
+    }
+
+    /// The new status when `caller` decides an order; only the counterparty of its creator may.
+    public static func decide(_ order: TradeOrder, by caller: String, confirm: Bool) throws(MatchingError) -> TradeOrderStatus {
+        guard caller == order.seller || caller == order.buyer else { throw .forbidden("only the seller or the buyer may decide order \(order.id)") }
+        guard caller != order.creator else { throw .forbidden("the counterparty confirms or rejects; \(caller) created order \(order.id)") }
+        guard order.status == .open else { throw .failedPrecondition("order \(order.id) is \(order.status.rawValue)") }
+        return confirm ? .confirmed : .rejected
+    }
+
+    /// A generator sells no more in a month than its plan makes available (max MW for every hour
+    /// of the month), counting all its open and confirmed orders.
+    public static func checkCapacity(month: String, planMaxMw: Double?, committedMwh: Double, addingMwh: Double, seller: String) throws(MatchingError) {
+        guard let planMaxMw else { throw .failedPrecondition("\(seller) has published no plan for \(month)") }
+        let available = planMaxMw * Months.hours(month)
+        guard committedMwh + addingMwh <= available + 1e-9 else {
+            throw .failedPrecondition(
+                "\(seller) would sell \(committedMwh + addingMwh) MWh in \(month), more than its plan's \(available) MWh (\(committedMwh) MWh already in open or confirmed orders)"
+            )
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Game
+import Messages
+
+/// The checks of a multilateral round and its offers, and how a closed round clears.
+public enum RoundRules {
+    public static let minDurationMs: Int64 = 1_000
+    public static let maxDurationMs: Int64 = 7 * 24 * 3_600_000
+
+    public static func validate(_ request: OpenRoundRequest) throws(MatchingError) -> Pricing {
+        guard Months.isValid(request.month) else { throw .invalid(field: "month", reason: "must be a month, YYYY-MM") }
+        guard (minDurationMs...maxDurationMs).contains(request.durationMs) else {
+            throw .invalid(field: "duration_ms", reason: "must be from \(minDurationMs) to \(maxDurationMs)")
+        }
+        guard let pricing = Pricing(rawValue: request.pricing ?? Pricing.paper.rawValue) else {
+            throw .invalid(field: "pricing", reason: "must be paper or uniform")
+        }
+        return pricing
+    }
+
+    public static func validate(_ request: SubmitOfferRequest) throws(MatchingError) {
+        guard request.minMwh.isFinite, request.minMwh >= 0 else { throw .invalid(field: "min_mwh", reason: "must be at least 0") }
+        guard request.maxMwh.isFinite, request.maxMwh > request.minMwh, request.maxMwh <= OrderRules.maxMwh else {
+            throw .invalid(field: "max_mwh", reason: "must be greater than min_mwh and at most \(Int(OrderRules.maxMwh))")
+        }
+        guard request.a.isFinite, request.a > 0, request.a <= 1_000 else { throw .invalid(field: "a", reason: "must be in (0, 1000]") }
+        guard request.b.isFinite, abs(request.b) <= 1_000_000 else { throw .invalid(field: "b", reason: "must be within ±1000000") }
+        guard request.c.isFinite, abs(request.c) <= 1_000_000_000 else { throw .invalid(field: "c", reason: "must be within ±1000000000") }
+        guard request.k.isFinite, request.k > 1, request.k <= 10 else { throw .invalid(field: "k", reason: "must be in (1, 10]") }
+    }
+
+    /// What a round closed with these offers decides: the game's best coalition serves the
+    /// demand at the clearing price and shares the gain by Shapley value; or why it failed.
+    public enum Clearing: Equatable, Sendable {
+        case cleared(price: Double, outputs: [String: Double], value: Double, shapley: [String: Double])
+        case failed(String)
+    }
+
+    public static func clear(_ round: Round) -> Clearing {
+        guard !round.offers.isEmpty else { return .failed("no offers") }
+        let generators = round.offers.map {
+            GameGenerator(id: $0.generator, a: $0.a, b: $0.b, c: $0.c, pmin: $0.minMwh, pmax: $0.maxMwh, k: $0.k)
+        }
+        let pricing = Pricing(rawValue: round.pricing) ?? .paper
+        // Exact up to the game's limit; beyond it, sampling seeded by the round, so a replay agrees.
+        let method: GameMethod = generators.count <= CooperativeGame.exactLimit
+            ? .exact
+            : .sampled(samples: 2_000, seed: UInt64(truncatingIfNeeded: round.id.hashValueStable))
+        let result: GameResult
+        do {
+            result = try CooperativeGame.solve(generators, demand: round.demandMwh, pricing: pricing, method: method)
+        } catch {
+            return .failed("\(error)")
+        }
+        guard result.best.feasible else { return .failed("no coalition of the offers can serve \(round.demandMwh) MWh") }
+        guard result.clearingPrice <= round.maxPrice + 1e-9 else {
+            return .failed("clearing price \(result.clearingPrice) is above the consumer's limit \(round.maxPrice)")
+        }
+        let outputs = result.best.outputs.filter { $0.value > 1e-9 }
+        return .cleared(price: result.clearingPrice, outputs: outputs, value: result.best.value, shapley: result.shapley.values)
+    }
+}
+
+extension String {
+    /// FNV-1a: a hash that is the same in every process (Swift's `hashValue` is seeded per run).
+    var hashValueStable: UInt64 {
+        utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+    }
+}
