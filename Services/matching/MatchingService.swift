@@ -59,7 +59,7 @@ final class MatchingService: Sendable {
     // MARK: bilateral orders
 
     private func createOrder(_ request: CreateOrderRequest, _ context: RequestContext) async throws -> TradeOrder {
-        let caller = try registry.caller(context)
+        let caller = try await registry.caller(context, recordingIn: store)
         guard caller.memberID == request.seller || caller.memberID == request.buyer else {
             throw MatchingError.forbidden("the creator of an order must be its seller or its buyer")
         }
@@ -74,7 +74,7 @@ final class MatchingService: Sendable {
             mwh: request.monthlySplit.reduce(0) { $0 + $1.mwh }, price: request.price, periodStart: months.first!, periodEnd: months.last!,
             monthlySplit: request.monthlySplit, status: .open
         )
-        try await store.change(Self.nonce(caller)) { [plans] db in
+        try await store.change { [plans] db in
             // Inside the transaction, so two orders cannot both take the last of a plan.
             for share in order.monthlySplit {
                 try OrderRules.checkCapacity(
@@ -90,11 +90,11 @@ final class MatchingService: Sendable {
     }
 
     private func decide(_ request: OrderDecision, _ context: RequestContext, confirm: Bool) async throws -> TradeOrder {
-        let caller = try registry.caller(context)
+        let caller = try await registry.caller(context, recordingIn: store)
         if !confirm, request.reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
             throw MatchingError.invalid(field: "reason", reason: "is required to reject")
         }
-        let order = try await store.change(Self.nonce(caller)) { db in
+        let order = try await store.change { db in
             guard var order = try MatchingStore.order(request.orderId, db) else { throw MatchingError.notFound("no trade order '\(request.orderId)'") }
             order.status = try OrderRules.decide(order, by: caller.memberID, confirm: confirm)
             order.reason = confirm ? nil : request.reason
@@ -109,7 +109,7 @@ final class MatchingService: Sendable {
     // MARK: rounds
 
     private func openRound(_ request: OpenRoundRequest, _ context: RequestContext) async throws -> Round {
-        let caller = try registry.caller(context)
+        let caller = try await registry.caller(context, recordingIn: store)
         let pricing = try RoundRules.validate(request)
         guard let demand = try await registry.demand(caller.memberID, request.month) else {
             throw MatchingError.failedPrecondition("\(caller.memberID) has published no demand for \(request.month)")
@@ -119,20 +119,26 @@ final class MatchingService: Sendable {
             id: Self.newID("r"), consumer: caller.memberID, month: request.month, demandMwh: demand.mwh, maxPrice: demand.maxPrice,
             pricing: pricing.rawValue, deadlineMs: now + request.durationMs, status: .open, offers: [], openedAtMs: now
         )
-        try await store.change(Self.nonce(caller)) { db in try MatchingStore.put(round, db) }
+        try await store.change { db in
+            // One open round per consumer and month, so a demand is not bought twice over.
+            if try MatchingStore.openRounds(db).contains(where: { $0.consumer == round.consumer && $0.month == round.month }) {
+                throw MatchingError.failedPrecondition("\(round.consumer) already has an open round for \(round.month)")
+            }
+            try MatchingStore.put(round, db)
+        }
         try host.events.publish(MatchingAPI.roundOpened, round)
         schedule(round)
         return round
     }
 
     private func submitOffer(_ request: SubmitOfferRequest, _ context: RequestContext) async throws -> Round {
-        let caller = try registry.caller(context)
+        let caller = try await registry.caller(context, recordingIn: store)
         try RoundRules.validate(request)
         guard let known = try await store.read({ try MatchingStore.round(request.roundId, $0) }) else {
             throw MatchingError.notFound("no round '\(request.roundId)'")
         }
         let planMaxMw = try await registry.plan(caller.memberID, known.month)?.maxMw
-        let round = try await store.change(Self.nonce(caller)) { db in
+        let round = try await store.change { db in
             guard var round = try MatchingStore.round(request.roundId, db) else { throw MatchingError.notFound("no round '\(request.roundId)'") }
             guard round.status == .open, Self.nowMs() < round.deadlineMs else {
                 throw MatchingError.failedPrecondition("round \(round.id) is closed")
@@ -159,10 +165,17 @@ final class MatchingService: Sendable {
         Task { [self] in
             let wait = max(0, round.deadlineMs - Self.nowMs())
             try? await Task.sleep(for: .milliseconds(wait))
-            do {
-                try await close(round.id)
-            } catch {
-                host.logger.error("round failed to close", metadata: ["round.id": "\(round.id)", "error": "\(error)"])
+            // A round must close even if the registry is away at its deadline: try until it does.
+            var backoff: Duration = .milliseconds(500)
+            while true {
+                do {
+                    try await close(round.id)
+                    return
+                } catch {
+                    host.logger.error("round failed to close; retrying", metadata: ["round.id": "\(round.id)", "error": "\(error)"])
+                }
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(10))
             }
         }
     }
@@ -207,15 +220,17 @@ final class MatchingService: Sendable {
             return round
         }
         guard let round else { return }
+        // A round's orders are announced like bilateral ones, so followers of confirmed orders see them.
+        for orderId in round.outcome?.orderIds ?? [] {
+            if let order = try await store.read({ try MatchingStore.order(orderId, $0) }) {
+                try host.events.publish(MatchingAPI.orderConfirmed, order)
+            }
+        }
         try host.events.publish(round.status == .cleared ? MatchingAPI.roundCleared : MatchingAPI.roundFailed, round)
         host.logger.info("round closed", metadata: ["round.id": "\(round.id)", "round.status": "\(round.status.rawValue)"])
     }
 
     // MARK: helpers
-
-    static func nonce(_ caller: Caller) -> RequestNonce {
-        RequestNonce(memberId: caller.memberID, value: caller.nonce, timestampMs: caller.timestampMs)
-    }
 
     static func newID(_ prefix: String) -> String {
         prefix + "-" + (0..<6).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()

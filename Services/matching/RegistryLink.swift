@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Messages
 import MatchingCore
+import Storage
 import Synchronization
 
 /// What matching asks the registry: who is admitted, their plans and demands, the CA to trust,
@@ -38,13 +39,14 @@ final class RegistryLink: Sendable {
         }
     }
 
-    /// Authenticates a signed request and checks the permission table.
-    func caller(_ context: RequestContext) throws -> Caller {
+    /// Authenticates a signed request, checks the permission table and records its nonce.
+    func caller(_ context: RequestContext, recordingIn store: SQLiteStore) async throws -> Caller {
         guard let authenticator = authenticator.withLock({ $0 }) else {
             throw RPCError(.unavailable, "matching has not reached the registry yet")
         }
         let caller = try authenticator.authenticate(context)
         try authenticator.authorize(caller, context.method)
+        try await store.claim(RequestNonce(memberId: caller.memberID, value: caller.nonce, timestampMs: caller.timestampMs))
         return caller
     }
 
@@ -52,7 +54,7 @@ final class RegistryLink: Sendable {
     func admitted(_ id: String, as role: Role, field: String) async throws -> Member {
         let member: Member
         do {
-            member = try await client.call(RegistryAPI.getMember, MemberQuery(memberId: id))
+            member = try await ask { try await client.call(RegistryAPI.getMember, MemberQuery(memberId: id)) }
         } catch let error as RPCError where error.code == .notFound {
             throw MatchingError.invalid(field: field, reason: "'\(id)' is not a member")
         }
@@ -64,10 +66,19 @@ final class RegistryLink: Sendable {
     }
 
     func plan(_ member: String, _ month: String) async throws -> GenerationPlan? {
-        try await client.call(RegistryAPI.listPlans, PeriodQuery(period: month, memberId: member)).plans.first
+        try await ask { try await client.call(RegistryAPI.listPlans, PeriodQuery(period: month, memberId: member)).plans.first }
     }
 
     func demand(_ member: String, _ month: String) async throws -> Demand? {
-        try await client.call(RegistryAPI.listDemands, PeriodQuery(period: month, memberId: member)).demands.first
+        try await ask { try await client.call(RegistryAPI.listDemands, PeriodQuery(period: month, memberId: member)).demands.first }
+    }
+
+    /// A registry that cannot be reached is said to be the registry, not matching itself.
+    private func ask<T>(_ call: () async throws -> T) async throws -> T {
+        do {
+            return try await call()
+        } catch let error as RPCError where error.code == .unavailable || error.code == .deadlineExceeded {
+            throw RPCError(.unavailable, "the registry is unavailable (\(error.message)); try again")
+        }
     }
 }

@@ -63,13 +63,14 @@ final class RegistryService: Sendable {
 
     private func register(_ request: RegisterRequest, _ context: RequestContext) async throws -> Member {
         let applicant = try authenticator.authenticateRegistration(context)
+        try await store.claim(RequestNonce(memberId: applicant.memberID, value: applicant.nonce, timestampMs: applicant.timestampMs))
         try Rules.validate(request)
         let member = Member(
             id: applicant.memberID, role: request.role, legalName: request.legalName, licence: request.licence,
             contact: request.contact, status: .pending, generator: request.generator, consumer: request.consumer,
             publicKey: Data(applicant.publicKeyDER).base64EncodedString(), registeredAtMs: Self.nowMs()
         )
-        try await store.change(RequestNonce(memberId: applicant.memberID, value: applicant.nonce, timestampMs: applicant.timestampMs)) { db in try RegistryStore.insert(member, db) }
+        try await store.change { db in try RegistryStore.insert(member, db) }
         try host.events.publish(RegistryAPI.memberRegistered, member)
         return member
     }
@@ -77,8 +78,9 @@ final class RegistryService: Sendable {
     private func approve(_ request: MemberDecision, _ context: RequestContext) async throws -> Member {
         let caller = try authenticator.authenticate(context)
         try authenticator.authorize(caller, context.method)
+        try await store.claim(Self.nonce(caller))
         let authority = self.authority
-        let member = try await store.change(Self.nonce(caller)) { db in
+        let member = try await store.change { db in
             guard var member = try RegistryStore.fetchMember(request.memberId, db) else { throw RegistryError.unknownMember(request.memberId) }
             member.status = try Lifecycle.next(member.status, .approve, member: member.id)
             let issued = try Self.issue(authority, for: member)
@@ -94,12 +96,13 @@ final class RegistryService: Sendable {
     private func decide(_ request: MemberDecision, _ context: RequestContext, _ action: Lifecycle.Action) async throws -> Member {
         let caller = try authenticator.authenticate(context)
         try authenticator.authorize(caller, context.method)
+        try await store.claim(Self.nonce(caller))
         let reason = try Rules.reason(request.reason, for: action.rawValue)
         guard request.memberId != caller.memberID else {
             // Else the market could lose its only approver.
             throw RegistryError.forbidden("a trading center cannot \(action.rawValue) itself")
         }
-        let (member, serial) = try await store.change(Self.nonce(caller)) { db in
+        let (member, serial) = try await store.change { db in
             guard var member = try RegistryStore.fetchMember(request.memberId, db) else { throw RegistryError.unknownMember(request.memberId) }
             member.status = try Lifecycle.next(member.status, action, member: member.id)
             member.reason = reason
@@ -146,7 +149,8 @@ final class RegistryService: Sendable {
     ) async throws -> Record {
         let caller = try authenticator.authenticate(context)
         try authenticator.authorize(caller, context.method)
-        let record = try await store.change(Self.nonce(caller)) { db in
+        try await store.claim(Self.nonce(caller))
+        let record = try await store.change { db in
             guard let member = try RegistryStore.fetchMember(caller.memberID, db) else { throw RegistryError.unknownMember(caller.memberID) }
             let record = try make(member)
             try RegistryStore.put(table, memberId: member.id, period: record.period, record, db)

@@ -29,33 +29,27 @@ public final class SQLiteStore: Sendable {
         try migrator.migrate(database)
     }
 
-    /// Runs `change` in one transaction with the request's nonce claimed; a nonce already used
-    /// refuses all of it (UNAUTHENTICATED, "replayed request"). A change that throws is rolled
-    /// back but its nonce stays used, so a refused request cannot be replayed once the state
-    /// would let it through.
-    public func change<T: Sendable>(_ nonce: RequestNonce, _ change: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await database.write { db -> Result<T, any Error> in
-            // Nonces outlive the window in which a timestamp is accepted; older ones can go.
-            try db.execute(sql: "DELETE FROM nonce WHERE expires_at_ms < ?", arguments: [nonce.expiresAtMs - 2 * 3_600_000])
-            do {
-                try db.execute(
-                    sql: "INSERT INTO nonce (member_id, nonce, expires_at_ms) VALUES (?, ?, ?)",
-                    arguments: [nonce.memberId, nonce.value, nonce.expiresAtMs]
-                )
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
-                throw ReplayedRequest()
-            }
-            var outcome: Result<T, any Error> = .failure(CancellationError())
-            try db.inSavepoint {
-                outcome = Result { try change(db) }
-                if case .success = outcome { return .commit }
-                return .rollback
-            }
-            return outcome
-        }.get()
+    /// Records a signed request's nonce, durably, before the request is looked at: whatever the
+    /// service then answers (even a refusal that a later state would not give), the same signed
+    /// request is refused as a replay from then on, also after a restart.
+    public func claim(_ nonce: RequestNonce) async throws {
+        try await database.write { db in try Self.insert(nonce, db) }
     }
 
-    /// A change of the service's own making (a round closing at its deadline), in one transaction.
+    private static func insert(_ nonce: RequestNonce, _ db: Database) throws {
+        // Nonces outlive the window in which a timestamp is accepted; older ones can go.
+        try db.execute(sql: "DELETE FROM nonce WHERE expires_at_ms < ?", arguments: [nonce.expiresAtMs - 2 * 3_600_000])
+        do {
+            try db.execute(
+                sql: "INSERT INTO nonce (member_id, nonce, expires_at_ms) VALUES (?, ?, ?)",
+                arguments: [nonce.memberId, nonce.value, nonce.expiresAtMs]
+            )
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            throw ReplayedRequest()
+        }
+    }
+
+    /// A change, in one transaction: applied whole or not at all.
     public func change<T: Sendable>(_ change: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await database.write(change)
     }

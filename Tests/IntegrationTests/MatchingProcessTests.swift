@@ -42,7 +42,7 @@ struct MarketRig {
         // Matching trusts the registry's CA once it has reached it.
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
-            let probe = try await code { try await client.call(MatchingAPI.rejectOrder, OrderDecision(orderId: "none", reason: "probe"), signer: consumer) }
+            let probe = await code { try await client.call(MatchingAPI.rejectOrder, OrderDecision(orderId: "none", reason: "probe"), signer: consumer) }
             if probe != 14 { break }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -103,6 +103,8 @@ struct MatchingProcessTests {
         let cleared = subscriber.subscribe(MatchingAPI.roundCleared)
         let round = try await rig.client.call(MatchingAPI.openRound, OpenRoundRequest(month: "2026-12", durationMs: 1_500), signer: rig.consumer)
         #expect(round.demandMwh == 160 && round.status == .open)
+        // One open round per consumer and month.
+        #expect(await code { try await rig.client.call(MatchingAPI.openRound, OpenRoundRequest(month: "2026-12", durationMs: 1_500), signer: rig.consumer) } == 9)
         for name in ["GU1", "GU2", "GU3"] { _ = try await rig.offer(name, round: round.id) }
         // Consumers do not offer.
         #expect(await code { try await rig.client.call(MatchingAPI.submitOffer, .init(roundId: round.id, minMwh: 1, maxMwh: 2, a: 0.01, b: 8, c: 0, k: 1.2), signer: rig.consumer) } == 7)
@@ -118,6 +120,9 @@ struct MatchingProcessTests {
         let orders = try await rig.client.call(MatchingAPI.listOrders, OrderListQuery(member: rig.consumer.memberID)).orders
         #expect(orders.count == 3 && orders.allSatisfy { $0.status == .confirmed && $0.roundId == round.id && abs($0.price - outcome.clearingPrice) < 1e-9 })
         #expect(await code { try await rig.offer("GU1", round: round.id) } == 9)
+        // The round's orders are announced as confirmed, like bilateral ones.
+        let confirmed = try await take(3, from: subscriber.subscribe(MatchingAPI.orderConfirmed))
+        #expect(Set(confirmed.map(\.body.id)) == Set(outcome.orderIds))
         await rig.stop()
     }
 

@@ -52,7 +52,8 @@ enum StatusMapping {
         case let .typeMismatch(type, context):
             return "\(path(context)) has the wrong type (expected \(jsonName(type)))"
         case let .dataCorrupted(context):
-            return "\(path(context)) is invalid: \(context.debugDescription)"
+            // The decoder's own text can name Swift types; the caller needs the field.
+            return "\(path(context)) has an invalid value"
         @unknown default:
             return "body is invalid"
         }
