@@ -19,7 +19,8 @@ public final class BusHost: Service, Sendable {
         self.metrics = metrics
         server = try RPCServer(
             endpoint: settings.rpcEndpoint,
-            options: .init(maxMessageBytes: settings.maxMessageBytes),
+            // Ready only once the service has registered its handlers (in `run`).
+            options: .init(maxMessageBytes: settings.maxMessageBytes, startsReady: false),
             logger: logger,
             metrics: metrics
         )
@@ -33,6 +34,7 @@ public final class BusHost: Service, Sendable {
     }
 
     public func run() async throws {
+        server.ready()
         try events.publish(ServiceStarted.topic, ServiceStarted(
             service: settings.service.rawValue,
             instance: settings.instance,

@@ -265,3 +265,25 @@ struct ShutdownTests {
         }
     }
 }
+
+@Suite("Start-up")
+struct StartupTests {
+    @Test("a server not yet ready answers 14 and NOT_SERVING, then serves once ready")
+    func readiness() async throws {
+        let server = try RPCServer(endpoint: "tcp://127.0.0.1:*", options: .init(startsReady: false))
+        let running = Task { await server.run() }
+        let peer = try RawPeer(.dealer, endpoint: server.endpoint)
+        // Not yet registered, and not "unknown" either: the service is still starting.
+        let early = try WireReply(await peer.exchange([json(#"{"id":"e","method":"Test/Echo","body":{"text":"x"}}"#)]))
+        #expect(early.status.code == 14 && early.status.message == "server is starting")
+        let health = try WireReply(await peer.exchange([json(#"{"id":"h","method":"Health/Check"}"#)]))
+        #expect(health.body == .object(["status": .string("NOT_SERVING")]))
+        TestAPI.register(on: server)
+        server.ready()
+        let client = try RPCClient(endpoint: server.endpoint)
+        #expect(try await client.call(TestAPI.echo, .init(text: "ready")).text == "ready")
+        #expect(try await client.call(Health.check, .init()).status == "SERVING")
+        server.shutdown()
+        await running.value
+    }
+}

@@ -9,8 +9,14 @@ public final class RPCServer: Sendable {
     public struct Options: Sendable {
         /// Bigger frames are refused by libzmq (the sending connection is dropped).
         public var maxMessageBytes: Int64
+        /// False for a server whose owner registers handlers after binding and then calls
+        /// `ready()`; until then requests get UNAVAILABLE and `Health/Check` NOT_SERVING.
+        public var startsReady: Bool
 
-        public init(maxMessageBytes: Int64 = 4 << 20) { self.maxMessageBytes = maxMessageBytes }
+        public init(maxMessageBytes: Int64 = 4 << 20, startsReady: Bool = true) {
+            self.maxMessageBytes = maxMessageBytes
+            self.startsReady = startsReady
+        }
     }
 
     private enum Phase {
@@ -24,7 +30,7 @@ public final class RPCServer: Sendable {
     private let loop: PollLoop<RouterDriver.Command>
     private let handlers = HandlerTable()
     private let phase = Locked<Phase>(.serving)
-    private let serving = Locked(true)
+    private let state: Locked<ServerState>
 
     public init(
         endpoint: String,
@@ -36,7 +42,8 @@ public final class RPCServer: Sendable {
         let bound = Locked("")
         let handlers = self.handlers
         let phase = self.phase
-        let serving = self.serving
+        let state = Locked<ServerState>(options.startsReady ? .serving : .starting)
+        self.state = state
         loop = try PollLoop(name: "rpc-server") {
             let driver = try RouterDriver(
                 endpoint: endpoint,
@@ -45,7 +52,7 @@ public final class RPCServer: Sendable {
                 outbox: outbox,
                 metrics: metrics,
                 logger: logger,
-                serving: serving
+                state: state
             ) {
                 let waiting = phase.withLock { phase -> CheckedContinuation<Void, Never>? in
                     defer { phase = .drained }
@@ -59,8 +66,9 @@ public final class RPCServer: Sendable {
         }
         outbox.attach(loop)
         self.endpoint = bound.withLock { $0 }
-        registerImmediate(Health.check) { [serving] _, _ in
-            HealthCheckResponse(status: serving.withLock { $0 } ? HealthCheckResponse.serving : HealthCheckResponse.notServing)
+        registerImmediate(Health.check) { [state] _, _ in
+            guard case .serving = state.withLock({ $0 }) else { return HealthCheckResponse(status: HealthCheckResponse.notServing) }
+            return HealthCheckResponse(status: HealthCheckResponse.serving)
         }
     }
 
@@ -111,9 +119,14 @@ public final class RPCServer: Sendable {
     /// How long a drained server keeps its socket open for its last replies.
     static let flushGrace: Duration = .milliseconds(500)
 
+    /// Starts taking requests, for a server made with `startsReady: false`.
+    public func ready() {
+        state.withLock { if case .starting = $0 { $0 = .serving } }
+    }
+
     /// Stops taking requests; `run()` returns once those in hand are answered.
     public func shutdown() {
-        serving.withLock { $0 = false }
+        state.withLock { $0 = .stopping }
         loop.post(.shutdown)
     }
 }

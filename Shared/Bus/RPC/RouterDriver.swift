@@ -33,8 +33,8 @@ final class RouterDriver: PollDriver {
     private let onDrained: @Sendable () -> Void
     private var inFlight: [UInt64: InFlight] = [:]
     private var lastToken: UInt64 = 0
-    /// Cleared by `RPCServer.shutdown()` itself, so no request read after that call is taken.
-    private let serving: Locked<Bool>
+    /// Set by `RPCServer.ready()` and `shutdown()` themselves, so no request read after either call is misjudged.
+    private let state: Locked<ServerState>
 
     init(
         endpoint: String,
@@ -43,7 +43,7 @@ final class RouterDriver: PollDriver {
         outbox: Outbox<Command>,
         metrics: any MetricsFactory,
         logger: Logger,
-        serving: Locked<Bool>,
+        state: Locked<ServerState>,
         onDrained: @escaping @Sendable () -> Void
     ) throws {
         let socket = try ZMQSocket(.router)
@@ -59,7 +59,7 @@ final class RouterDriver: PollDriver {
         self.outbox = outbox
         self.metrics = metrics
         self.logger = logger
-        self.serving = serving
+        self.state = state
         self.onDrained = onDrained
     }
 
@@ -80,7 +80,7 @@ final class RouterDriver: PollDriver {
                 send(request.envelope, frame)
                 count(request.method, code, since: request.started)
             case .shutdown:
-                // `serving` is already false; this command only makes the loop check for drain.
+                // `state` is already `stopping`; this command only makes the loop check for drain.
                 break
             }
         }
@@ -119,12 +119,21 @@ final class RouterDriver: PollDriver {
         case let .failure(bad):
             return refuse(envelope, id: bad.id, "unknown", Status(code: .invalidArgument, message: bad.message), started)
         }
-        // Metrics name only registered methods, so a client cannot grow the set of series.
-        guard let handler = handlers[head.method] else {
-            return refuse(envelope, id: head.id, "unknown", Status(code: .unimplemented, message: "unknown method '\(head.method)'"), started)
-        }
-        guard serving.withLock({ $0 }) else {
+        let handler = handlers[head.method]
+        // Immediate handlers (Health/Check reports the state itself) answer in every state; while
+        // starting, the service's own handlers may not be registered yet, so nothing is "unknown".
+        let isImmediate = if case .immediate? = handler { true } else { false }
+        switch state.withLock({ $0 }) {
+        case .serving: break
+        case .starting where !isImmediate:
+            return refuse(envelope, id: head.id, "unknown", Status(code: .unavailable, message: "server is starting"), started)
+        case .stopping where !isImmediate && handler != nil:
             return refuse(envelope, id: head.id, head.method, Status(code: .unavailable, message: "server is shutting down"), started)
+        case .starting, .stopping: break
+        }
+        // Metrics name only registered methods, so a client cannot grow the set of series.
+        guard let handler else {
+            return refuse(envelope, id: head.id, "unknown", Status(code: .unimplemented, message: "unknown method '\(head.method)'"), started)
         }
         var deadline: ContinuousClock.Instant?
         if let milliseconds = head.deadlineMs {
@@ -178,7 +187,7 @@ final class RouterDriver: PollDriver {
     }
 
     private func reportIfDrained() {
-        if inFlight.isEmpty, !serving.withLock({ $0 }) { onDrained() }
+        if inFlight.isEmpty, case .stopping = state.withLock({ $0 }) { onDrained() }
     }
 }
 

@@ -2,7 +2,7 @@ import Testing
 @testable import Game
 
 @Suite("Coalition dispatch: the exact KKT optimum")
-struct DispatchTests {
+struct CoalitionValueTests {
     /// v for given outputs at a price.
     func objective(_ gs: [GameGenerator], _ p: [Double], price: Double) -> Double {
         zip(gs, p).reduce(0) { $0 + (price - (2 * $1.0.a * $1.1 + $1.0.b)) * $1.1 }
