@@ -45,7 +45,7 @@ final class MatchingService: Sendable {
             guard let round = try await store.read({ try MatchingStore.round(query.roundId, $0) }) else {
                 throw MatchingError.notFound("no round '\(query.roundId)'")
             }
-            return round
+            return round.sealed()
         }
         Task { [registry] in await registry.connect() }
         // Rounds left open by a previous run close at their deadlines (at once if past).
@@ -154,11 +154,12 @@ final class MatchingService: Sendable {
             )
             round.offers.removeAll { $0.generator == caller.memberID }
             round.offers.append(offer)
+            round.offerCount = round.offers.count
             try MatchingStore.put(round, db)
             return round
         }
-        try host.events.publish(MatchingAPI.offerSubmitted, round)
-        return round
+        try host.events.publish(MatchingAPI.offerSubmitted, round.sealed())
+        return round.sealed(for: caller.memberID)
     }
 
     private func schedule(_ round: Round) {

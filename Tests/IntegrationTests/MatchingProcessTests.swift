@@ -136,7 +136,8 @@ struct MatchingProcessTests {
         try rig.matching.start()
         try await rig.matching.waitHealthy()
         let client = try RPCClient(endpoint: rig.matching.rpcEndpoint)
-        #expect(try await client.call(MatchingAPI.getRound, RoundQuery(roundId: round.id)).offers.count == 2)
+        let sealed = try await client.call(MatchingAPI.getRound, RoundQuery(roundId: round.id))
+        #expect(sealed.offerCount == 2 && sealed.offers.isEmpty, "offers are sealed while the round is open")
         var third: Round?
         let deadline = ContinuousClock.now + .seconds(10)
         while third == nil, ContinuousClock.now < deadline {
@@ -144,13 +145,15 @@ struct MatchingProcessTests {
             third = try? await client.call(MatchingAPI.submitOffer, .init(roundId: round.id, minMwh: unit.pmin, maxMwh: unit.pmax, a: unit.a, b: unit.b, c: 0, k: unit.k), signer: rig.units["GU3"]!)
             if third == nil { try await Task.sleep(for: .milliseconds(100)) }
         }
-        #expect(third?.offers.count == 3)
+        #expect(third?.offerCount == 3)
+        #expect(third?.offers.map(\.generator) == [rig.units["GU3"]!.memberID], "a generator sees only its own offer")
         var closed = try await client.call(MatchingAPI.getRound, RoundQuery(roundId: round.id))
         while closed.status == .open, ContinuousClock.now < deadline + .seconds(10) {
             try await Task.sleep(for: .milliseconds(200))
             closed = try await client.call(MatchingAPI.getRound, RoundQuery(roundId: round.id))
         }
         #expect(closed.status == .cleared)
+        #expect(closed.offers.count == 3, "offers are shown once the round has closed")
         #expect(closed.outcome?.orderIds.count == 3)
         await rig.stop()
     }

@@ -68,6 +68,14 @@ public struct RoundOutcome: Codable, Sendable, Equatable {
 
 /// A multilateral round: one consumer's demand for a month, met by several generators together.
 public struct Round: Codable, Sendable, Equatable {
+    /// The round as `viewer` may see it (nil: anyone): offers sealed while it is open.
+    public func sealed(for viewer: String? = nil) -> Round {
+        guard status == .open else { return self }
+        var view = self
+        view.offers = offers.filter { $0.generator == viewer }
+        return view
+    }
+
     public var id: String
     public var consumer: String
     public var month: String
@@ -76,7 +84,11 @@ public struct Round: Codable, Sendable, Equatable {
     public var pricing: String
     public var deadlineMs: Int64
     public var status: RoundStatus
+    /// Sealed while the round is open: a generator sees only its own offer, others none, so no
+    /// one bids against a rival's costs. All are shown once the round has closed.
     public var offers: [RoundOffer]
+    /// How many generators have offered.
+    public var offerCount: Int
     public var outcome: RoundOutcome?
     public var reason: String?
     public var openedAtMs: Int64
@@ -92,6 +104,7 @@ public struct Round: Codable, Sendable, Equatable {
         self.deadlineMs = deadlineMs
         self.status = status
         self.offers = offers
+        offerCount = offers.count
         self.outcome = outcome
         self.reason = reason
         self.openedAtMs = openedAtMs
@@ -99,6 +112,7 @@ public struct Round: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, consumer, month, pricing, status, offers, outcome, reason
+        case offerCount = "offer_count"
         case demandMwh = "demand_mwh"
         case maxPrice = "max_price"
         case deadlineMs = "deadline_ms"
