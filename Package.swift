@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "Auth",
             dependencies: [
-                "Bus", "Messages", "Credentials",
+                "Bus", "Messages", "Credentials", "Storage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
             ],

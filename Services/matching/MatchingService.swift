@@ -2,6 +2,7 @@ import Auth
 import Bus
 import Foundation
 import Game
+import GRDB
 import MatchingCore
 import Messages
 import ServiceKit
@@ -70,7 +71,7 @@ final class MatchingService: Sendable {
         for share in request.monthlySplit { plans[share.month] = try await registry.plan(request.seller, share.month)?.maxMw }
         let months = request.monthlySplit.map(\.month).sorted()
         let order = TradeOrder(
-            id: Self.newID("o"), creator: caller.memberID, createdAtMs: Self.nowMs(), seller: request.seller, buyer: request.buyer,
+            id: Self.newID("o"), creator: caller.memberID, createdAtMs: Date().unixMilliseconds, seller: request.seller, buyer: request.buyer,
             mwh: request.monthlySplit.reduce(0) { $0 + $1.mwh }, price: request.price, periodStart: months.first!, periodEnd: months.last!,
             monthlySplit: request.monthlySplit, status: .open
         )
@@ -98,7 +99,7 @@ final class MatchingService: Sendable {
             guard var order = try MatchingStore.order(request.orderId, db) else { throw MatchingError.notFound("no trade order '\(request.orderId)'") }
             order.status = try OrderRules.decide(order, by: caller.memberID, confirm: confirm)
             order.reason = confirm ? nil : request.reason
-            order.decidedAtMs = Self.nowMs()
+            order.decidedAtMs = Date().unixMilliseconds
             try MatchingStore.update(order, db)
             return order
         }
@@ -114,7 +115,7 @@ final class MatchingService: Sendable {
         guard let demand = try await registry.demand(caller.memberID, request.month) else {
             throw MatchingError.failedPrecondition("\(caller.memberID) has published no demand for \(request.month)")
         }
-        let now = Self.nowMs()
+        let now = Date().unixMilliseconds
         let round = Round(
             id: Self.newID("r"), consumer: caller.memberID, month: request.month, demandMwh: demand.mwh, maxPrice: demand.maxPrice,
             pricing: pricing.rawValue, deadlineMs: now + request.durationMs, status: .open, offers: [], openedAtMs: now
@@ -140,7 +141,7 @@ final class MatchingService: Sendable {
         let planMaxMw = try await registry.plan(caller.memberID, known.month)?.maxMw
         let round = try await store.change { db in
             guard var round = try MatchingStore.round(request.roundId, db) else { throw MatchingError.notFound("no round '\(request.roundId)'") }
-            guard round.status == .open, Self.nowMs() < round.deadlineMs else {
+            guard round.status == .open, Date().unixMilliseconds < round.deadlineMs else {
                 throw MatchingError.failedPrecondition("round \(round.id) is closed")
             }
             try OrderRules.checkCapacity(
@@ -150,7 +151,7 @@ final class MatchingService: Sendable {
             )
             let offer = RoundOffer(
                 generator: caller.memberID, minMwh: request.minMwh, maxMwh: request.maxMwh,
-                a: request.a, b: request.b, c: request.c, k: request.k, submittedAtMs: Self.nowMs()
+                a: request.a, b: request.b, c: request.c, k: request.k, submittedAtMs: Date().unixMilliseconds
             )
             round.offers.removeAll { $0.generator == caller.memberID }
             round.offers.append(offer)
@@ -164,7 +165,7 @@ final class MatchingService: Sendable {
 
     private func schedule(_ round: Round) {
         Task { [self] in
-            let wait = max(0, round.deadlineMs - Self.nowMs())
+            let wait = max(0, round.deadlineMs - Date().unixMilliseconds)
             try? await Task.sleep(for: .milliseconds(wait))
             // A round must close even if the registry is away at its deadline: try until it does.
             var backoff: Duration = .milliseconds(500)
@@ -181,54 +182,71 @@ final class MatchingService: Sendable {
         }
     }
 
-    /// Runs the game on the round's offers and records the outcome, all in one transaction.
+    /// Closes a round: the game runs outside any transaction (it can take a while, and writes
+    /// must not wait for it); the outcome is written only if no seller's room changed meanwhile,
+    /// else the game runs again on the new rooms.
     private func close(_ id: String) async throws {
-        guard let known = try await store.read({ try MatchingStore.round(id, $0) }), known.status == .open else { return }
-        var plans: [String: Double] = [:]
-        for offer in known.offers { plans[offer.generator] = try await registry.plan(offer.generator, known.month)?.maxMw }
-        let round = try await store.change { [plans] db -> Round? in
-            guard var round = try MatchingStore.round(id, db), round.status == .open else { return nil }
+        while true {
+            guard let known = try await store.read({ try MatchingStore.round(id, $0) }), known.status == .open else { return }
+            var plans: [String: Double] = [:]
+            for offer in known.offers { plans[offer.generator] = try await registry.plan(offer.generator, known.month)?.maxMw }
+            let rooms = try await store.read { [plans] db in try Self.rooms(known, plans, db) }
             // Sales made since an offer count too: no generator is cleared beyond its plan.
-            var playing = round
-            playing.offers = try round.offers.compactMap { offer in
-                let room = (plans[offer.generator] ?? 0) * Months.hours(round.month)
-                    - (try MatchingStore.committed(seller: offer.generator, month: round.month, db))
+            var playing = known
+            playing.offers = known.offers.compactMap { offer in
                 var capped = offer
-                capped.maxMwh = min(offer.maxMwh, room)
+                capped.maxMwh = min(offer.maxMwh, rooms[offer.generator] ?? 0)
                 return capped.maxMwh > capped.minMwh ? capped : nil
             }
-            switch RoundRules.clear(playing) {
-            case let .failed(reason):
-                round.status = .failed
-                round.reason = reason
-            case let .cleared(price, outputs, value, shapley):
-                let now = Self.nowMs()
-                var orderIds: [String] = []
-                for (index, generator) in outputs.keys.sorted().enumerated() {
-                    let mwh = outputs[generator]!
-                    let order = TradeOrder(
-                        id: "\(round.id)-\(index + 1)", creator: round.consumer, createdAtMs: now, seller: generator, buyer: round.consumer,
-                        mwh: mwh, price: price, periodStart: round.month, periodEnd: round.month,
-                        monthlySplit: [MonthlyEnergy(month: round.month, mwh: mwh)], status: .confirmed, roundId: round.id, decidedAtMs: now
-                    )
-                    try MatchingStore.insert(order, db)
-                    orderIds.append(order.id)
-                }
-                round.status = .cleared
-                round.outcome = RoundOutcome(clearingPrice: price, pricing: round.pricing, outputs: outputs, coalitionValue: value, shapley: shapley, orderIds: orderIds)
+            let clearing = RoundRules.clear(playing)
+            let closed = try await store.change { [plans] db -> (round: Round, orders: [TradeOrder])?? in
+                guard var round = try MatchingStore.round(id, db), round.status == .open else { return .some(nil) }
+                guard try Self.rooms(round, plans, db) == rooms else { return nil }
+                let orders = Self.record(clearing, in: &round)
+                for order in orders { try MatchingStore.insert(order, db) }
+                try MatchingStore.put(round, db)
+                return (round, orders)
             }
-            try MatchingStore.put(round, db)
-            return round
+            guard let closed else { continue }
+            guard let (round, orders) = closed else { return }
+            // A round's orders are announced like bilateral ones, so followers of confirmed orders see them.
+            for order in orders { try host.events.publish(MatchingAPI.orderConfirmed, order) }
+            try host.events.publish(round.status == .cleared ? MatchingAPI.roundCleared : MatchingAPI.roundFailed, round)
+            host.logger.info("round closed", metadata: ["round.id": "\(round.id)", "round.status": "\(round.status.rawValue)"])
+            return
         }
-        guard let round else { return }
-        // A round's orders are announced like bilateral ones, so followers of confirmed orders see them.
-        for orderId in round.outcome?.orderIds ?? [] {
-            if let order = try await store.read({ try MatchingStore.order(orderId, $0) }) {
-                try host.events.publish(MatchingAPI.orderConfirmed, order)
+    }
+
+    /// Each offering generator's room in the round's month: its plan less its open and confirmed orders.
+    private static func rooms(_ round: Round, _ plans: [String: Double], _ db: Database) throws -> [String: Double] {
+        var rooms: [String: Double] = [:]
+        for offer in round.offers {
+            rooms[offer.generator] = (plans[offer.generator] ?? 0) * Months.hours(round.month)
+                - (try MatchingStore.committed(seller: offer.generator, month: round.month, db))
+        }
+        return rooms
+    }
+
+    /// Writes a clearing into the round; returns the trade orders it makes.
+    private static func record(_ clearing: RoundRules.Clearing, in round: inout Round) -> [TradeOrder] {
+        switch clearing {
+        case let .failed(reason):
+            round.status = .failed
+            round.reason = reason
+            return []
+        case let .cleared(price, outputs, value, shapley):
+            let now = Date().unixMilliseconds
+            let orders = outputs.keys.sorted().enumerated().map { index, generator in
+                TradeOrder(
+                    id: "\(round.id)-\(index + 1)", creator: round.consumer, createdAtMs: now, seller: generator, buyer: round.consumer,
+                    mwh: outputs[generator]!, price: price, periodStart: round.month, periodEnd: round.month,
+                    monthlySplit: [MonthlyEnergy(month: round.month, mwh: outputs[generator]!)], status: .confirmed, roundId: round.id, decidedAtMs: now
+                )
             }
+            round.status = .cleared
+            round.outcome = RoundOutcome(clearingPrice: price, pricing: round.pricing, outputs: outputs, coalitionValue: value, shapley: shapley, orderIds: orders.map(\.id))
+            return orders
         }
-        try host.events.publish(round.status == .cleared ? MatchingAPI.roundCleared : MatchingAPI.roundFailed, round)
-        host.logger.info("round closed", metadata: ["round.id": "\(round.id)", "round.status": "\(round.status.rawValue)"])
     }
 
     // MARK: helpers
@@ -237,5 +255,4 @@ final class MatchingService: Sendable {
         prefix + "-" + (0..<6).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     }
 
-    static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }

@@ -44,10 +44,7 @@ final class RegistryLink: Sendable {
         guard let authenticator = authenticator.withLock({ $0 }) else {
             throw RPCError(.unavailable, "matching has not reached the registry yet")
         }
-        let caller = try authenticator.authenticate(context)
-        try authenticator.authorize(caller, context.method)
-        try await store.claim(RequestNonce(memberId: caller.memberID, value: caller.nonce, timestampMs: caller.timestampMs))
-        return caller
+        return try await authenticator.admit(context, recordingIn: store)
     }
 
     /// An admitted (approved) member of the given role.

@@ -62,13 +62,12 @@ final class RegistryService: Sendable {
     // MARK: handlers
 
     private func register(_ request: RegisterRequest, _ context: RequestContext) async throws -> Member {
-        let applicant = try authenticator.authenticateRegistration(context)
-        try await store.claim(RequestNonce(memberId: applicant.memberID, value: applicant.nonce, timestampMs: applicant.timestampMs))
+        let applicant = try await authenticator.admitRegistration(context, recordingIn: store)
         try Rules.validate(request)
         let member = Member(
             id: applicant.memberID, role: request.role, legalName: request.legalName, licence: request.licence,
             contact: request.contact, status: .pending, generator: request.generator, consumer: request.consumer,
-            publicKey: Data(applicant.publicKeyDER).base64EncodedString(), registeredAtMs: Self.nowMs()
+            publicKey: Data(applicant.publicKeyDER).base64EncodedString(), registeredAtMs: Date().unixMilliseconds
         )
         try await store.change { db in try RegistryStore.insert(member, db) }
         try host.events.publish(RegistryAPI.memberRegistered, member)
@@ -76,16 +75,14 @@ final class RegistryService: Sendable {
     }
 
     private func approve(_ request: MemberDecision, _ context: RequestContext) async throws -> Member {
-        let caller = try authenticator.authenticate(context)
-        try authenticator.authorize(caller, context.method)
-        try await store.claim(Self.nonce(caller))
+        let caller = try await authenticator.admit(context, recordingIn: store)
         let authority = self.authority
         let member = try await store.change { db in
             guard var member = try RegistryStore.fetchMember(request.memberId, db) else { throw RegistryError.unknownMember(request.memberId) }
             member.status = try Lifecycle.next(member.status, .approve, member: member.id)
             let issued = try Self.issue(authority, for: member)
             member.certificate = issued.pem
-            member.decidedAtMs = Self.nowMs()
+            member.decidedAtMs = Date().unixMilliseconds
             try RegistryStore.update(member, serial: issued.serial, db)
             return member
         }
@@ -94,9 +91,7 @@ final class RegistryService: Sendable {
     }
 
     private func decide(_ request: MemberDecision, _ context: RequestContext, _ action: Lifecycle.Action) async throws -> Member {
-        let caller = try authenticator.authenticate(context)
-        try authenticator.authorize(caller, context.method)
-        try await store.claim(Self.nonce(caller))
+        let caller = try await authenticator.admit(context, recordingIn: store)
         let reason = try Rules.reason(request.reason, for: action.rawValue)
         guard request.memberId != caller.memberID else {
             // Else the market could lose its only approver.
@@ -106,12 +101,12 @@ final class RegistryService: Sendable {
             guard var member = try RegistryStore.fetchMember(request.memberId, db) else { throw RegistryError.unknownMember(request.memberId) }
             member.status = try Lifecycle.next(member.status, action, member: member.id)
             member.reason = reason
-            member.decidedAtMs = Self.nowMs()
+            member.decidedAtMs = Date().unixMilliseconds
             try RegistryStore.update(member, serial: nil, db)
             return (member, try RegistryStore.serial(of: member.id, db))
         }
         if action == .revoke {
-            let revocation = Revocation(memberId: member.id, serial: serial ?? "", reason: reason, revokedAtMs: member.decidedAtMs ?? Self.nowMs())
+            let revocation = Revocation(memberId: member.id, serial: serial ?? "", reason: reason, revokedAtMs: member.decidedAtMs ?? Date().unixMilliseconds)
             revocations.add(revocation)
             try host.events.publish(RegistryAPI.memberRevoked, revocation)
         } else {
@@ -126,7 +121,7 @@ final class RegistryService: Sendable {
             try Rules.validate(request, for: unit)
             return GenerationPlan(
                 memberId: member.id, period: request.period, minMw: request.minMw, maxMw: request.maxMw,
-                a: request.a, b: request.b, c: request.c, k: request.k, publishedAtMs: Self.nowMs()
+                a: request.a, b: request.b, c: request.c, k: request.k, publishedAtMs: Date().unixMilliseconds
             )
         }
     }
@@ -135,7 +130,7 @@ final class RegistryService: Sendable {
         try await publish(context, table: "demand", topic: RegistryAPI.demandPublished) { member in
             guard let load = member.consumer else { throw RegistryError.forbidden("member '\(member.id)' has no registered load") }
             try Rules.validate(request, for: load)
-            return Demand(memberId: member.id, period: request.period, mwh: request.mwh, maxPrice: request.maxPrice, publishedAtMs: Self.nowMs())
+            return Demand(memberId: member.id, period: request.period, mwh: request.mwh, maxPrice: request.maxPrice, publishedAtMs: Date().unixMilliseconds)
         }
     }
 
@@ -147,9 +142,7 @@ final class RegistryService: Sendable {
         topic: EventTopic<Record>,
         make: @escaping @Sendable (Member) throws -> Record
     ) async throws -> Record {
-        let caller = try authenticator.authenticate(context)
-        try authenticator.authorize(caller, context.method)
-        try await store.claim(Self.nonce(caller))
+        let caller = try await authenticator.admit(context, recordingIn: store)
         let record = try await store.change { db in
             guard let member = try RegistryStore.fetchMember(caller.memberID, db) else { throw RegistryError.unknownMember(caller.memberID) }
             let record = try make(member)
@@ -176,7 +169,7 @@ final class RegistryService: Sendable {
         if try await store.read({ try RegistryStore.fetchMember(id, $0) }) != nil { return }
         var tradingCenter = Member(
             id: id, role: .tradingCenter, legalName: "Trading center", licence: "TC-\(id.dropFirst(2))", contact: "operator",
-            status: .approved, publicKey: publicKey.derRepresentation.base64EncodedString(), registeredAtMs: Self.nowMs(), decidedAtMs: Self.nowMs()
+            status: .approved, publicKey: publicKey.derRepresentation.base64EncodedString(), registeredAtMs: Date().unixMilliseconds, decidedAtMs: Date().unixMilliseconds
         )
         let issued = try Self.issue(authority, for: tradingCenter, publicKey: publicKey)
         tradingCenter.certificate = issued.pem
@@ -193,11 +186,6 @@ final class RegistryService: Sendable {
         return (CertificatePEM.encode(certificate), CertificateSerial.hex(certificate))
     }
 
-    static func nonce(_ caller: Caller) -> RequestNonce {
-        RequestNonce(memberId: caller.memberID, value: caller.nonce, timestampMs: caller.timestampMs)
-    }
-
-    static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }
 
 /// What a member publishes per delivery period.

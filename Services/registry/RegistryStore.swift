@@ -85,13 +85,18 @@ enum RegistryStore {
     }
 
     private static func member(_ row: Row) throws -> Member {
-        Member(
-            id: row["id"],
-            role: Role(rawValue: row["role"]) ?? .generator,
+        let id: String = row["id"]
+        // A row this version cannot read is an error, never a guess at a role.
+        guard let role = Role(rawValue: row["role"]), let status = MemberStatus(rawValue: row["status"]) else {
+            throw UnreadableRow(table: "member", id: id)
+        }
+        return Member(
+            id: id,
+            role: role,
             legalName: row["legal_name"],
             licence: row["licence"],
             contact: row["contact"],
-            status: MemberStatus(rawValue: row["status"]) ?? .pending,
+            status: status,
             reason: row["reason"],
             generator: try JSONColumn.decode(row["generator"]),
             consumer: try JSONColumn.decode(row["consumer"]),
@@ -116,6 +121,14 @@ enum RegistryStore {
             db,
             sql: "SELECT body FROM \(table) WHERE (? IS NULL OR period = ?) AND (? IS NULL OR member_id = ?) ORDER BY period, member_id",
             arguments: [period, period, memberId, memberId]
-        ).map { try JSONDecoder().decode(T.self, from: Data($0.utf8)) }
+        ).compactMap { try JSONColumn.decode($0) }
     }
+}
+
+/// A stored row with a value this version does not know.
+struct UnreadableRow: Error, CustomStringConvertible {
+    let table: String
+    let id: String
+
+    var description: String { "row '\(id)' of table \(table) is unreadable" }
 }

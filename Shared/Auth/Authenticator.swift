@@ -13,7 +13,7 @@ public final class Authenticator: Sendable {
 
     private let authority: Certificate
     private let revocations: RevocationSet
-    private let maxSkewMs: Int64
+    let maxSkewMs: Int64
     private let nonces: NonceWindow
     private let now: @Sendable () -> Date
 
@@ -104,5 +104,5 @@ public final class Authenticator: Sendable {
         }
     }
 
-    private func nowMs() -> Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded()) }
+    private func nowMs() -> Int64 { now().unixMilliseconds }
 }

@@ -37,7 +37,7 @@ public struct MemberSigner: RequestSigner {
 
     /// The signed metadata for one request, with the current time and a fresh nonce.
     public func metadata(method: String, body: Data) throws -> [String: String] {
-        let timestampMs = Int64((clock().timeIntervalSince1970 * 1000).rounded(.down))
+        let timestampMs = clock().unixMilliseconds
         let nonce = RequestSignature.makeNonce()
         let signature = try RequestSignature.sign(
             privateKey: privateKey,

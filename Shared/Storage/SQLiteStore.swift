@@ -21,7 +21,7 @@ public final class SQLiteStore: Sendable {
             try db.create(table: "nonce") { t in
                 t.column("member_id", .text).notNull()
                 t.column("nonce", .text).notNull()
-                t.column("expires_at_ms", .integer).notNull()
+                t.column("expires_at_ms", .integer).notNull().indexed()
                 t.primaryKey(["member_id", "nonce"])
             }
         }
@@ -65,8 +65,8 @@ public struct RequestNonce: Sendable {
     public var value: String
     public var expiresAtMs: Int64
 
-    /// Kept for twice the accepted clock skew after the request's timestamp.
-    public init(memberId: String, value: String, timestampMs: Int64, lifeMs: Int64 = 600_000) {
+    /// Kept for `lifeMs` after the request's timestamp: at least as long as the timestamp is accepted.
+    public init(memberId: String, value: String, timestampMs: Int64, lifeMs: Int64) {
         self.memberId = memberId
         self.value = value
         expiresAtMs = timestampMs + lifeMs
@@ -80,13 +80,16 @@ public struct ReplayedRequest: Error, StatusConvertible {
 
 /// Codable values in TEXT columns.
 public enum JSONColumn {
+    private static let encoder = JSONEncoder()
+    private static let decoder = JSONDecoder()
+
     public static func encode<T: Encodable>(_ value: T?) throws -> String? {
         guard let value else { return nil }
-        return String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     public static func decode<T: Decodable>(_ text: String?) throws -> T? {
         guard let text else { return nil }
-        return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        return try decoder.decode(T.self, from: Data(text.utf8))
     }
 }

@@ -21,7 +21,7 @@ public final class EventPublisher: Sendable {
         loop = try PollLoop(name: "events-publisher") {
             let driver = try PublisherDriver(endpoint: endpoint, heartbeatInterval: heartbeatInterval) {
                 let heads = log.withLock { $0.heads }
-                return try? Wire.encode(Heartbeat(stream: stream, source: source, timeMs: Self.nowMs(), heads: heads))
+                return try? Wire.encode(Heartbeat(stream: stream, source: source, timeMs: Date().unixMilliseconds, heads: heads))
             }
             bound.withLock { $0 = driver.boundEndpoint }
             return driver
@@ -38,7 +38,7 @@ public final class EventPublisher: Sendable {
     public func publish<Payload>(_ topic: EventTopic<Payload>, _ payload: Payload) throws -> UInt64 {
         try log.withLock { log in
             let seq = log.nextSeq(topic.name)
-            let event = Event(topic: topic.name, seq: seq, stream: stream, timeMs: Self.nowMs(), source: source, body: payload)
+            let event = Event(topic: topic.name, seq: seq, stream: stream, timeMs: Date().unixMilliseconds, source: source, body: payload)
             let frame = try Wire.encode(event)
             log.append(topic.name, frame)
             // Posted under the lock, so the socket sends in seq order.
@@ -62,5 +62,4 @@ public final class EventPublisher: Sendable {
         server.register(Events.since) { [self] request, _ in try since(request) }
     }
 
-    static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }

@@ -4,9 +4,9 @@ import Foundation
 final class HandlerTable: Sendable {
     enum Handler: Sendable {
         /// Runs as a task on the cooperative pool: the normal case.
-        case task(@Sendable (_ frame: Data, _ context: RequestContext) async throws -> any Encodable & Sendable)
+        case task(@Sendable (_ context: RequestContext) async throws -> any Encodable & Sendable)
         /// Runs on the socket's thread as the request arrives: for answers read from memory.
-        case immediate(@Sendable (_ frame: Data, _ context: RequestContext) throws -> any Encodable & Sendable)
+        case immediate(@Sendable (_ context: RequestContext) throws -> any Encodable & Sendable)
     }
 
     private let handlers = Locked<[String: Handler]>([:])
@@ -15,7 +15,7 @@ final class HandlerTable: Sendable {
         _ method: Method<Request, Response>,
         handler: @escaping @Sendable (Request, RequestContext) async throws -> Response
     ) {
-        let erased = Handler.task { _, context in
+        let erased = Handler.task { context in
             try await handler(try Self.body(context), context)
         }
         handlers.withLock { $0[method.name] = erased }
@@ -25,7 +25,7 @@ final class HandlerTable: Sendable {
         _ method: Method<Request, Response>,
         handler: @escaping @Sendable (Request, RequestContext) throws -> Response
     ) {
-        let erased = Handler.immediate { _, context in
+        let erased = Handler.immediate { context in
             try handler(try Self.body(context), context)
         }
         handlers.withLock { $0[method.name] = erased }

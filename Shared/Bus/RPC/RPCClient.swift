@@ -44,7 +44,7 @@ public final class RPCClient: Sendable {
     ) async throws -> Response {
         let id = "\(prefix)-\(counter.wrappingAdd(1, ordering: .relaxed).newValue)"
         let capped = min(deadline, .milliseconds(RequestHead.maxDeadlineMs))
-        let milliseconds = max(1, Int(capped.components.seconds * 1000 + capped.components.attoseconds / 1_000_000_000_000_000))
+        let milliseconds = max(1, Int(capped.wholeMilliseconds))
         // The body is encoded once and spliced in, so a signature covers the very bytes sent.
         let body = try Wire.encode(request)
         var fields = metadata ?? [:]

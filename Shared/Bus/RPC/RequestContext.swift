@@ -9,8 +9,9 @@ public struct RequestContext: Sendable {
     /// When the caller stops waiting, if it said (`deadline_ms` after arrival).
     public let deadline: ContinuousClock.Instant?
     public let logger: Logger
-    /// The request frame as received.
-    let frame: Data
+    /// The exact bytes of the request's `body` value as the client sent them (`{}` if it sent
+    /// none): what a request signature covers, and what the handler's request is decoded from.
+    public let bodyBytes: Data
 
     init(id: String, method: String, metadata: [String: String], deadline: ContinuousClock.Instant?, logger: Logger, frame: Data) {
         self.id = id
@@ -18,7 +19,7 @@ public struct RequestContext: Sendable {
         self.metadata = metadata
         self.deadline = deadline
         self.logger = logger
-        self.frame = frame
+        bodyBytes = BodyBytes.find(in: frame)
     }
 
     /// A context for a request with this body, as if it had arrived: for checks run outside a
@@ -27,8 +28,4 @@ public struct RequestContext: Sendable {
         let frame = (try? Wire.requestFrame(RequestEnvelope(id: "local", method: method, metadata: metadata), body: body)) ?? Data()
         self.init(id: "local", method: method, metadata: metadata, deadline: nil, logger: Logger(label: "gridtrade.local"), frame: frame)
     }
-
-    /// The exact bytes of the request's `body` value as the client sent them (`{}` if it sent
-    /// none): what a request signature covers.
-    public var bodyBytes: Data { BodyBytes.find(in: frame) }
 }

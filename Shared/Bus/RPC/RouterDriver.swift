@@ -148,20 +148,20 @@ final class RouterDriver: PollDriver {
         let context = RequestContext(id: head.id, method: head.method, metadata: head.metadata ?? [:], deadline: deadline, logger: logger, frame: frame)
         switch handler {
         case let .immediate(handler):
-            let (code, reply) = Responder.answer(context) { try handler(frame, context) }
+            let (code, reply) = Responder.answer(context) { try handler(context) }
             send(envelope, reply)
             count(head.method, code, since: started)
         case let .task(handler):
-            start(handler, frame, context, envelope, started)
+            start(handler, context, envelope, started)
         }
     }
 
-    private func start(_ handler: @escaping @Sendable (Data, RequestContext) async throws -> any Encodable & Sendable, _ frame: Data, _ context: RequestContext, _ envelope: [Data], _ started: ContinuousClock.Instant) {
+    private func start(_ handler: @escaping @Sendable (RequestContext) async throws -> any Encodable & Sendable, _ context: RequestContext, _ envelope: [Data], _ started: ContinuousClock.Instant) {
         lastToken += 1
         let token = lastToken
         let outbox = self.outbox
         let task = Task {
-            let (code, reply) = await Responder.answer(context) { try await handler(frame, context) }
+            let (code, reply) = await Responder.answer(context) { try await handler(context) }
             outbox.post(.reply(token: token, code: code, frame: reply))
         }
         inFlight[token] = InFlight(envelope: envelope, id: context.id, method: context.method, deadline: context.deadline, started: started, task: task)
@@ -181,9 +181,18 @@ final class RouterDriver: PollDriver {
         _ = try? sockets[0].send(envelope + [frame])
     }
 
+    /// Made once per series: this runs on the socket's thread for every request.
+    private var counters: [String: Counter] = [:]
+    private var timers: [String: Timer] = [:]
+
     private func count(_ method: String, _ code: Int, since started: ContinuousClock.Instant) {
-        Counter(label: "rpc.server.requests", dimensions: [("method", method), ("code", String(code))], factory: metrics).increment()
-        Timer(label: "rpc.server.duration", dimensions: [("method", method)], factory: metrics).record(duration: started.duration(to: .now))
+        let key = "\(method) \(code)"
+        let counter = counters[key] ?? Counter(label: "rpc.server.requests", dimensions: [("method", method), ("code", String(code))], factory: metrics)
+        counters[key] = counter
+        counter.increment()
+        let timer = timers[method] ?? Timer(label: "rpc.server.duration", dimensions: [("method", method)], factory: metrics)
+        timers[method] = timer
+        timer.record(duration: started.duration(to: .now))
     }
 
     private func reportIfDrained() {

@@ -18,7 +18,7 @@ public final class ZMQContext: @unchecked Sendable {
             zmq_ctx_term(UnsafeMutableRawPointer(bitPattern: handle))
             done.signal()
         }.start()
-        _ = done.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)))
+        _ = done.wait(timeout: .now() + .milliseconds(Int(timeout.wholeMilliseconds)))
     }
 
     private init() {
