@@ -48,6 +48,12 @@ final class MatchingService: Sendable {
             }
             return round.sealed()
         }
+        server.register(MatchingAPI.listRounds) { [store] query, _ in
+            let rounds = try await store.read { try MatchingStore.rounds(status: query.status, $0) }
+            return RoundList(rounds: rounds
+                .filter { round in (query.consumer.map { $0 == round.consumer } ?? true) && (query.month.map { $0 == round.month } ?? true) }
+                .map { $0.sealed() })
+        }
         Task { [registry] in await registry.connect() }
         // Rounds left open by a previous run close at their deadlines (at once if past).
         do {

@@ -96,6 +96,14 @@ enum MatchingStore {
     }
 
     static func openRounds(_ db: Database) throws -> [Round] {
-        try String.fetchAll(db, sql: "SELECT body FROM round WHERE status = 'open' ORDER BY deadline_ms").compactMap { try JSONColumn.decode($0) }
+        try rounds(status: .open, db)
+    }
+
+    static func rounds(status: RoundStatus?, _ db: Database) throws -> [Round] {
+        try String.fetchAll(
+            db,
+            sql: "SELECT body FROM round WHERE (? IS NULL OR status = ?) ORDER BY deadline_ms, id",
+            arguments: [status?.rawValue, status?.rawValue]
+        ).compactMap { try JSONColumn.decode($0) }
     }
 }

@@ -120,6 +120,9 @@ struct MatchingProcessTests {
         let orders = try await rig.client.call(MatchingAPI.listOrders, OrderListQuery(member: rig.consumer.memberID)).orders
         #expect(orders.count == 3 && orders.allSatisfy { $0.status == .confirmed && $0.roundId == round.id && abs($0.price - outcome.clearingPrice) < 1e-9 })
         #expect(await code { try await rig.offer("GU1", round: round.id) } == 9)
+        let listed = try await rig.client.call(MatchingAPI.listRounds, RoundListQuery(consumer: rig.consumer.memberID, month: "2026-12"))
+        #expect(listed.rounds.map(\.id) == [round.id] && listed.rounds.first?.status == .cleared)
+        #expect(try await rig.client.call(MatchingAPI.listRounds, RoundListQuery(status: .open)).rounds.isEmpty)
         // The round's orders are announced as confirmed, like bilateral ones.
         let confirmed = try await take(3, from: subscriber.subscribe(MatchingAPI.orderConfirmed))
         #expect(Set(confirmed.map(\.body.id)) == Set(outcome.orderIds))

@@ -11,6 +11,7 @@ public enum MatchingAPI {
     public static let getOrder = Method<OrderQuery, TradeOrder>("Matching/GetOrder")
     public static let listOrders = Method<OrderListQuery, OrderList>("Matching/ListOrders")
     public static let getRound = Method<RoundQuery, Round>("Matching/GetRound")
+    public static let listRounds = Method<RoundListQuery, RoundList>("Matching/ListRounds")
 
     public static let orderCreated = EventTopic<TradeOrder>("TradeOrderCreated")
     public static let orderConfirmed = EventTopic<TradeOrder>("TradeOrderConfirmed")
@@ -137,4 +138,23 @@ public struct RoundQuery: Codable, Sendable {
     public init(roundId: String) { self.roundId = roundId }
 
     enum CodingKeys: String, CodingKey { case roundId = "round_id" }
+}
+
+/// Rounds, optionally of one consumer, status and month; offers sealed while open.
+public struct RoundListQuery: Codable, Sendable {
+    public var consumer: String?
+    public var status: RoundStatus?
+    public var month: String?
+
+    public init(consumer: String? = nil, status: RoundStatus? = nil, month: String? = nil) {
+        self.consumer = consumer
+        self.status = status
+        self.month = month
+    }
+}
+
+public struct RoundList: Codable, Sendable {
+    public var rounds: [Round]
+
+    public init(rounds: [Round]) { self.rounds = rounds }
 }
