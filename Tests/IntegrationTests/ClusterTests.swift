@@ -39,9 +39,25 @@ struct ClusterTests {
         }
     }
 
+    /// Runs `body` on a cluster home and always stops whatever it started, even when the body
+    /// fails, so no test leaves services holding ports for the next run.
+    func withHome(_ name: String, _ body: (URL) async throws -> Void) async throws {
+        let home = try temporaryDirectory(name)
+        do {
+            try await body(home)
+        } catch {
+            _ = try? await run(gridtrade, ["down", "--home", home.path, "--grace", "2"])
+            throw error
+        }
+        _ = try? await run(gridtrade, ["down", "--home", home.path, "--grace", "2"])
+    }
+
     @Test("up starts compose's set and returns healthy; again starts only what is missing; down stops exactly those")
     func upStatusDown() async throws {
-        let home = try temporaryDirectory("cluster")
+        try await withHome("cluster") { home in try await upStatusDown(home) }
+    }
+
+    func upStatusDown(_ home: URL) async throws {
         // Below Linux's ephemeral range (32768 up), where the other tests' ports come from.
         let offset = Int.random(in: 10_000...17_000)
         let up = try await run(gridtrade, ["up", "--home", home.path, "--file", compose.path, "--port-offset", "\(offset)"])
@@ -86,7 +102,10 @@ struct ClusterTests {
 
     @Test("--ledger-nodes 7 starts seven data centers")
     func sevenLedgerNodes() async throws {
-        let home = try temporaryDirectory("cluster7")
+        try await withHome("cluster7") { home in try await sevenLedgerNodes(home) }
+    }
+
+    func sevenLedgerNodes(_ home: URL) async throws {
         let offset = Int.random(in: 17_500...25_000)
         let up = try await run(gridtrade, ["up", "--home", home.path, "--file", compose.path, "--port-offset", "\(offset)", "--ledger-nodes", "7"])
         try #require(up.status == 0, "up failed: \(up.output) \(up.error)")
