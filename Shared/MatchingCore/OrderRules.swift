@@ -3,13 +3,12 @@ import Messages
 /// The checks of a bilateral trade order, and of its life: open → confirmed or rejected, by
 /// the party that did not create it.
 public enum OrderRules {
-    public static let maxPrice = 100_000.0
     public static let maxMwh = 10_000_000.0
 
     public static func validate(_ request: CreateOrderRequest) throws(MatchingError) {
         guard request.seller != request.buyer else { throw .invalid(field: "buyer", reason: "must differ from the seller") }
-        guard request.price.isFinite, request.price > 0, request.price <= maxPrice else {
-            throw .invalid(field: "price", reason: "must be in (0, \(Int(maxPrice))] $/MWh")
+        guard request.price.isFinite, request.price > 0, request.price <= MarketLimits.maxPrice else {
+            throw .invalid(field: "price", reason: "must be in (0, \(Int(MarketLimits.maxPrice))] $/MWh")
         }
         guard !request.monthlySplit.isEmpty else { throw .invalid(field: "monthly_split", reason: "must name at least one month") }
         guard request.monthlySplit.count <= 120 else { throw .invalid(field: "monthly_split", reason: "must be at most 120 months") }

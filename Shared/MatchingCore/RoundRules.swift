@@ -22,10 +22,9 @@ public enum RoundRules {
         guard request.maxMwh.isFinite, request.maxMwh > request.minMwh, request.maxMwh <= OrderRules.maxMwh else {
             throw .invalid(field: "max_mwh", reason: "must be greater than min_mwh and at most \(Int(OrderRules.maxMwh))")
         }
-        guard request.a.isFinite, request.a > 0, request.a <= 1_000 else { throw .invalid(field: "a", reason: "must be in (0, 1000]") }
-        guard request.b.isFinite, abs(request.b) <= 1_000_000 else { throw .invalid(field: "b", reason: "must be within ±1000000") }
-        guard request.c.isFinite, abs(request.c) <= 1_000_000_000 else { throw .invalid(field: "c", reason: "must be within ±1000000000") }
-        guard request.k.isFinite, request.k > 1, request.k <= 10 else { throw .invalid(field: "k", reason: "must be in (1, 10]") }
+        if let problem = MarketLimits.costCurveProblem(a: request.a, b: request.b, c: request.c, k: request.k) {
+            throw .invalid(field: problem.field, reason: problem.reason)
+        }
     }
 
     /// What a round closed with these offers decides: the game's best coalition serves the

@@ -48,8 +48,8 @@ public enum Rules {
         // No more than the registered maximum demand held for a whole (31-day) month.
         let ceiling = load.maxDemandMw * 24 * 31
         guard request.mwh <= ceiling else { throw .invalid(field: "mwh", reason: "must not exceed \(ceiling) MWh (max_demand_mw for a month)") }
-        guard request.maxPrice.isFinite, request.maxPrice > 0, request.maxPrice <= 100_000 else {
-            throw .invalid(field: "max_price", reason: "must be in (0, 100000] $/MWh")
+        guard request.maxPrice.isFinite, request.maxPrice > 0, request.maxPrice <= MarketLimits.maxPrice else {
+            throw .invalid(field: "max_price", reason: "must be in (0, \(Int(MarketLimits.maxPrice))] $/MWh")
         }
     }
 
@@ -61,7 +61,7 @@ public enum Rules {
 
     /// A delivery month, `YYYY-MM`.
     public static func period(_ value: String) throws(RegistryError) {
-        guard value.wholeMatch(of: /[0-9]{4}-(0[1-9]|1[0-2])/) != nil else {
+        guard Months.isValid(value) else {
             throw .invalid(field: "period", reason: "must be a month, YYYY-MM")
         }
     }
@@ -92,9 +92,8 @@ public enum Rules {
     }
 
     static func costAndBid(a: Double, b: Double, c: Double, k: Double, prefix: String) throws(RegistryError) {
-        guard a.isFinite, a > 0, a <= 1_000 else { throw .invalid(field: prefix + "a", reason: "must be in (0, 1000]") }
-        guard b.isFinite, abs(b) <= 1_000_000 else { throw .invalid(field: prefix + "b", reason: "must be a number within ±1000000") }
-        guard c.isFinite, abs(c) <= 1_000_000_000 else { throw .invalid(field: prefix + "c", reason: "must be a number within ±1000000000") }
-        guard k.isFinite, k > 1, k <= 10 else { throw .invalid(field: prefix + "k", reason: "must be in (1, 10]") }
+        if let problem = MarketLimits.costCurveProblem(a: a, b: b, c: c, k: k) {
+            throw .invalid(field: prefix + problem.field, reason: problem.reason)
+        }
     }
 }
