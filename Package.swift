@@ -92,10 +92,25 @@ let package = Package(
             path: "Shared/Topology",
             swiftSettings: strict
         ),
+        // SuiteSparse's KLU, seen only by PowerFlow.
+        .systemLibrary(name: "CKLU", path: "Shared/CKLU", providers: [.apt(["libsuitesparse-dev"])]),
+        // MATPOWER cases, the DC power flow, PTDF/LODF sensitivities and the dispatch center's security check.
+        .target(name: "PowerFlow", dependencies: ["CKLU"], path: "Shared/PowerFlow", swiftSettings: strict),
+        .testTarget(name: "PowerFlowTests", dependencies: ["PowerFlow"], path: "Tests/PowerFlowTests", swiftSettings: strict),
+        // The PBFT core the data centers run: a pure state machine, messages and ticks in, decisions out.
+        .target(
+            name: "Consensus",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Shared/Consensus",
+            swiftSettings: strict
+        ),
+        // Several consensus cores on a seeded virtual network with faults and Byzantine nodes.
+        .target(name: "ConsensusSimulator", dependencies: ["Consensus"], path: "Shared/ConsensusSimulator", swiftSettings: strict),
+        .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "ConsensusSimulator"], path: "Tests/ConsensusTests", swiftSettings: strict),
         .executableTarget(
             name: "gridtrade",
             dependencies: [
-                "Bus", "Messages", "Topology", "Credentials", "Auth", "Game",
+                "Bus", "Messages", "Topology", "Credentials", "Auth", "Game", "PowerFlow", "ConsensusSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/gridtrade",

@@ -1,0 +1,1 @@
+// The PBFT consensus core (placeholder until the module lands).

@@ -1,0 +1,1 @@
+// The seeded fault simulator (placeholder until the module lands).

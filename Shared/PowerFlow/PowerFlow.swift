@@ -1,0 +1,1 @@
+// The DC power flow and security check (placeholder until the module lands).
