@@ -7,7 +7,9 @@ let serviceExecutables = ["registry", "matching", "review", "dispatch", "ledger"
 /// What each service needs beyond the service shell.
 let serviceDependencies: [String: [Target.Dependency]] = [
     "registry": ["RegistryCore", "Credentials", "Auth", "Messages", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
-    "matching": ["MatchingCore", "Game", "Credentials", "Auth", "Messages", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
+    "matching": ["MatchingCore", "Game", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift")],
+    "review": ["ReviewCore", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift")],
+    "dispatch": ["PowerFlow", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift")],
 ]
 func serviceTarget(_ product: String) -> String { product.prefix(1).uppercased() + product.dropFirst() + "Service" }
 
@@ -90,6 +92,29 @@ let package = Package(
             name: "Topology",
             dependencies: [.product(name: "Yams", package: "Yams")],
             path: "Shared/Topology",
+            swiftSettings: strict
+        ),
+        // How services other than the registry reach it: members, plans, the CA, revocations.
+        .target(
+            name: "RegistryLink",
+            dependencies: [
+                "Bus", "Messages", "Auth", "Credentials",
+                .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Shared/RegistryLink",
+            swiftSettings: strict
+        ),
+        // The trading center's review rules: members, both parties' signatures, price, period, plan room.
+        .target(
+            name: "ReviewCore",
+            dependencies: ["Auth", "Messages", .product(name: "X509", package: "swift-certificates")],
+            path: "Shared/ReviewCore",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReviewCoreTests",
+            dependencies: ["ReviewCore", "Auth", "Credentials", "Messages", "Bus", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/ReviewCoreTests",
             swiftSettings: strict
         ),
         // SuiteSparse's KLU, seen only by PowerFlow.

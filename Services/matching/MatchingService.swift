@@ -6,6 +6,7 @@ import GRDB
 import MatchingCore
 import Messages
 import ServiceKit
+import RegistryLink
 import Storage
 
 /// Matching's handlers. Each change is one transaction (with the request's nonce); events go out
@@ -79,7 +80,7 @@ final class MatchingService: Sendable {
         let order = TradeOrder(
             id: Self.newID("o"), creator: caller.memberID, createdAtMs: Date().unixMilliseconds, seller: request.seller, buyer: request.buyer,
             mwh: request.monthlySplit.reduce(0) { $0 + $1.mwh }, price: request.price, periodStart: months.first!, periodEnd: months.last!,
-            monthlySplit: request.monthlySplit, status: .open
+            monthlySplit: request.monthlySplit, status: .open, signatures: [try PartySignature(authenticated: context)]
         )
         try await store.change { [plans] db in
             // Inside the transaction, so two orders cannot both take the last of a plan.
@@ -98,6 +99,7 @@ final class MatchingService: Sendable {
 
     private func decide(_ request: OrderDecision, _ context: RequestContext, confirm: Bool) async throws -> TradeOrder {
         let caller = try await registry.caller(context, recordingIn: store)
+        let evidence = try PartySignature(authenticated: context)
         if !confirm, request.reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
             throw MatchingError.invalid(field: "reason", reason: "is required to reject")
         }
@@ -106,6 +108,7 @@ final class MatchingService: Sendable {
             order.status = try OrderRules.decide(order, by: caller.memberID, confirm: confirm)
             order.reason = confirm ? nil : request.reason
             order.decidedAtMs = Date().unixMilliseconds
+            if confirm { order.signatures = (order.signatures ?? []) + [evidence] }
             try MatchingStore.update(order, db)
             return order
         }
@@ -122,11 +125,12 @@ final class MatchingService: Sendable {
             throw MatchingError.failedPrecondition("\(caller.memberID) has published no demand for \(request.month)")
         }
         let now = Date().unixMilliseconds
-        let round = Round(
+        var round = Round(
             id: Self.newID("r"), consumer: caller.memberID, month: request.month, demandMwh: demand.mwh, maxPrice: demand.maxPrice,
             pricing: pricing.rawValue, deadlineMs: now + request.durationMs, status: .open, offers: [], openedAtMs: now
         )
-        try await store.change { db in
+        round.openedBy = try PartySignature(authenticated: context)
+        try await store.change { [round] db in
             // One open round per consumer and month, so a demand is not bought twice over.
             if try MatchingStore.openRounds(db).contains(where: { $0.consumer == round.consumer && $0.month == round.month }) {
                 throw MatchingError.failedPrecondition("\(round.consumer) already has an open round for \(round.month)")
@@ -145,6 +149,7 @@ final class MatchingService: Sendable {
             throw MatchingError.notFound("no round '\(request.roundId)'")
         }
         let planMaxMw = try await registry.plan(caller.memberID, known.month)?.maxMw
+        let evidence = try PartySignature(authenticated: context)
         let round = try await store.change { db in
             guard var round = try MatchingStore.round(request.roundId, db) else { throw MatchingError.notFound("no round '\(request.roundId)'") }
             guard round.status == .open, Date().unixMilliseconds < round.deadlineMs else {
@@ -155,10 +160,11 @@ final class MatchingService: Sendable {
                 committedMwh: try MatchingStore.committed(seller: caller.memberID, month: round.month, db),
                 addingMwh: request.maxMwh, seller: caller.memberID
             )
-            let offer = RoundOffer(
+            var offer = RoundOffer(
                 generator: caller.memberID, minMwh: request.minMwh, maxMwh: request.maxMwh,
                 a: request.a, b: request.b, c: request.c, k: request.k, submittedAtMs: Date().unixMilliseconds
             )
+            offer.signature = evidence
             round.offers.removeAll { $0.generator == caller.memberID }
             round.offers.append(offer)
             round.offerCount = round.offers.count
@@ -246,7 +252,8 @@ final class MatchingService: Sendable {
                 TradeOrder(
                     id: "\(round.id)-\(index + 1)", creator: round.consumer, createdAtMs: now, seller: generator, buyer: round.consumer,
                     mwh: outputs[generator]!, price: price, periodStart: round.month, periodEnd: round.month,
-                    monthlySplit: [MonthlyEnergy(month: round.month, mwh: outputs[generator]!)], status: .confirmed, roundId: round.id, decidedAtMs: now
+                    monthlySplit: [MonthlyEnergy(month: round.month, mwh: outputs[generator]!)], status: .confirmed, roundId: round.id, decidedAtMs: now,
+                    signatures: [round.openedBy, round.offers.first { $0.generator == generator }?.signature].compactMap { $0 }
                 )
             }
             round.status = .cleared

@@ -1,4 +1,8 @@
 import ServiceKit
 
-// The review service's domain handlers arrive with their own issue; today it serves the bus built-ins.
-await ServiceMain.run(.review)
+// Review: the trading center reviews every confirmed trade order and signs its decision.
+await ServiceMain.run(.review) { host in
+    let service = try ReviewService(host: host)
+    await service.start()
+    return []
+}

@@ -42,6 +42,10 @@ public enum ServiceMain {
             try await group.run()
             ZMQContext.shared.terminate(waitingAtMost: .seconds(2))
             exit(0)
+        } catch let error as SettingsError {
+            // A service's own settings, read while it wires itself, are still configuration.
+            FileHandle.standardError.write(Data("\(service.rawValue): bad configuration: \(error)\n".utf8))
+            exit(2)
         } catch {
             logger.critical("failed", metadata: ["error": "\(error)"])
             exit(1)

@@ -79,5 +79,5 @@ public struct ServiceSettings: Sendable {
 public struct SettingsError: Error, CustomStringConvertible {
     public let description: String
 
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }

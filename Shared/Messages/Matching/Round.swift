@@ -18,6 +18,8 @@ public struct RoundOffer: Codable, Sendable, Equatable {
     public var c: Double
     public var k: Double
     public var submittedAtMs: Int64
+    /// The generator's signed `Matching/SubmitOffer`, evidence for the review.
+    public var signature: PartySignature?
 
     public init(generator: String, minMwh: Double, maxMwh: Double, a: Double, b: Double, c: Double, k: Double, submittedAtMs: Int64) {
         self.generator = generator
@@ -31,7 +33,7 @@ public struct RoundOffer: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case generator, a, b, c, k
+        case generator, a, b, c, k, signature
         case minMwh = "min_mwh"
         case maxMwh = "max_mwh"
         case submittedAtMs = "submitted_at_ms"
@@ -92,6 +94,8 @@ public struct Round: Codable, Sendable, Equatable {
     public var outcome: RoundOutcome?
     public var reason: String?
     public var openedAtMs: Int64
+    /// The consumer's signed `Matching/OpenRound`, evidence for the review.
+    public var openedBy: PartySignature?
 
     public init(id: String, consumer: String, month: String, demandMwh: Double, maxPrice: Double, pricing: String, deadlineMs: Int64,
                 status: RoundStatus, offers: [RoundOffer], outcome: RoundOutcome? = nil, reason: String? = nil, openedAtMs: Int64) {
@@ -117,5 +121,6 @@ public struct Round: Codable, Sendable, Equatable {
         case maxPrice = "max_price"
         case deadlineMs = "deadline_ms"
         case openedAtMs = "opened_at_ms"
+        case openedBy = "opened_by"
     }
 }

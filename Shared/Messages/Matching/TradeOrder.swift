@@ -39,11 +39,16 @@ public struct TradeOrder: Codable, Sendable, Equatable {
     /// The round it came from, if any.
     public var roundId: String?
     public var decidedAtMs: Int64?
+    /// Each party's signed consent, as evidence for the review: for a bilateral order the
+    /// creator's `Matching/CreateOrder` and the other party's `Matching/ConfirmOrder`; for a
+    /// round's order the consumer's `Matching/OpenRound` and the generator's `Matching/SubmitOffer`.
+    public var signatures: [PartySignature]?
 
     public init(
         id: String, creator: String, createdAtMs: Int64, seller: String, buyer: String, mwh: Double, price: Double,
         periodStart: String, periodEnd: String, monthlySplit: [MonthlyEnergy], status: TradeOrderStatus,
-        reason: String? = nil, roundId: String? = nil, decidedAtMs: Int64? = nil
+        reason: String? = nil, roundId: String? = nil, decidedAtMs: Int64? = nil,
+        signatures: [PartySignature]? = nil
     ) {
         self.id = id
         self.creator = creator
@@ -59,10 +64,11 @@ public struct TradeOrder: Codable, Sendable, Equatable {
         self.reason = reason
         self.roundId = roundId
         self.decidedAtMs = decidedAtMs
+        self.signatures = signatures
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, creator, seller, buyer, mwh, price, status, reason
+        case id, creator, seller, buyer, mwh, price, status, reason, signatures
         case createdAtMs = "created_at_ms"
         case periodStart = "period_start"
         case periodEnd = "period_end"

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import Messages
+import Storage
+
+/// Review's tables: every decision once per order, in the order made, and the approved energy
+/// by seller and month that the plan-room rule sums.
+enum ReviewStore {
+    static func open(path: String) throws -> SQLiteStore {
+        try SQLiteStore(path: path) { migrator in
+            migrator.registerMigration("review-v1") { db in
+                try db.create(table: "decision") { t in
+                    t.autoIncrementedPrimaryKey("seq")
+                    t.column("order_id", .text).notNull().unique()
+                    t.column("seller", .text).notNull().indexed()
+                    t.column("buyer", .text).notNull().indexed()
+                    t.column("status", .text).notNull()
+                    t.column("body", .text).notNull()
+                }
+                try db.create(table: "approved_month") { t in
+                    t.column("order_id", .text).notNull()
+                    t.column("seller", .text).notNull()
+                    t.column("month", .text).notNull()
+                    t.column("mwh", .double).notNull()
+                    t.primaryKey(["order_id", "month"])
+                }
+                try db.create(index: "approved_month_seller", on: "approved_month", columns: ["seller", "month"])
+            }
+        }
+    }
+
+    static func hasDecision(_ orderID: String, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM decision WHERE order_id = ?)", arguments: [orderID]) ?? false
+    }
+
+    /// The next sequence number; decisions are written by one worker, one at a time.
+    static func nextSeq(_ db: Database) throws -> Int64 {
+        (try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM decision") ?? 0) + 1
+    }
+
+    static func insert(_ record: SignedReviewDecision, _ db: Database) throws {
+        let decision = record.decision
+        try db.execute(
+            sql: "INSERT INTO decision (seq, order_id, seller, buyer, status, body) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [record.seq, decision.orderId, decision.order.seller, decision.order.buyer, decision.status.rawValue, try JSONColumn.encode(record)]
+        )
+        guard decision.status == .approved else { return }
+        for share in decision.order.monthlySplit {
+            try db.execute(
+                sql: "INSERT INTO approved_month (order_id, seller, month, mwh) VALUES (?, ?, ?, ?)",
+                arguments: [decision.orderId, decision.order.seller, share.month, share.mwh]
+            )
+        }
+    }
+
+    static func approvedMwh(seller: String, months: [String], _ db: Database) throws -> [String: Double] {
+        var totals: [String: Double] = [:]
+        for month in months {
+            totals[month] = try Double.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(mwh), 0) FROM approved_month WHERE seller = ? AND month = ?", arguments: [seller, month]
+            ) ?? 0
+        }
+        return totals
+    }
+
+    static func decision(_ orderID: String, _ db: Database) throws -> SignedReviewDecision? {
+        try JSONColumn.decode(try String.fetchOne(db, sql: "SELECT body FROM decision WHERE order_id = ?", arguments: [orderID]))
+    }
+
+    static func decisions(_ query: DecisionListQuery, _ db: Database) throws -> [SignedReviewDecision] {
+        let limit = min(max(query.limit ?? 500, 1), 5_000)
+        return try String.fetchAll(
+            db,
+            sql: """
+            SELECT body FROM decision WHERE seq > ? AND (? IS NULL OR status = ?) AND (? IS NULL OR seller = ? OR buyer = ?)
+            ORDER BY seq LIMIT ?
+            """,
+            arguments: [query.afterSeq ?? 0, query.status?.rawValue, query.status?.rawValue, query.member, query.member, query.member, limit]
+        ).compactMap { try JSONColumn.decode($0) }
+    }
+}

@@ -1,0 +1,53 @@
+import Auth
+import Credentials
+import Crypto
+import Foundation
+import Logging
+import Messages
+import Synchronization
+
+/// The member a service signs as (the review service as the trading center, dispatch as the
+/// dispatch center): its private key from a file, its certificate from the registry once the
+/// member is approved. Until then the service cannot sign and says so.
+public final class ServiceIdentity: Sendable {
+    public let memberID: String
+    public let role: Role
+    private let privateKey: P256.Signing.PrivateKey
+    private let signer = Mutex<MemberSigner?>(nil)
+
+    public init(keyPath: String, role: Role) throws {
+        let privateKey = try MemberKey.readPrivateKey(from: keyPath)
+        self.privateKey = privateKey
+        memberID = MemberIDs.derive(privateKey.publicKey)
+        self.role = role
+    }
+
+    /// The signer, once the registry has given the member a certificate.
+    public var current: MemberSigner? { signer.withLock { $0 } }
+
+    /// Asks the registry for the member's certificate until it is approved in the expected role.
+    public func acquire(from registry: RegistryLink, logger: Logger) async {
+        var warned = false
+        while !Task.isCancelled {
+            do {
+                if let member = try await registry.member(memberID), member.role == role, member.status == .approved,
+                   let pem = member.certificate {
+                    let certificate = try CertificatePEM.decode(pem)
+                    signer.withLock { $0 = MemberSigner(memberID: memberID, privateKey: privateKey, certificate: certificate) }
+                    logger.notice("signing as an admitted member", metadata: ["member.id": "\(memberID)", "member.role": "\(role.rawValue)"])
+                    return
+                }
+                if !warned {
+                    logger.warning(
+                        "the signing key's member is not an admitted \(role.rawValue) yet; waiting",
+                        metadata: ["member.id": "\(memberID)"]
+                    )
+                    warned = true
+                }
+            } catch {
+                logger.warning("registry not reachable for the service's certificate; retrying", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+}
