@@ -1,1 +1,0 @@
-// The DC power flow and security check (placeholder until the module lands).
