@@ -1,4 +1,8 @@
 import ServiceKit
 
-// The dispatch service's domain handlers arrive with their own issue; today it serves the bus built-ins.
-await ServiceMain.run(.dispatch)
+// Dispatch: the dispatch center security-checks every approved trade order on its network case.
+await ServiceMain.run(.dispatch) { host in
+    let service = try DispatchService(host: host)
+    try await service.start()
+    return []
+}

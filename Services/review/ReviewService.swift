@@ -39,7 +39,7 @@ final class ReviewService: Sendable {
         guard let keyPath = config.string(forKey: "signing.key") else {
             throw SettingsError("signing.key (GRIDTRADE_SIGNING_KEY) must name the trading center's private key file")
         }
-        identity = try ServiceIdentity(keyPath: keyPath, role: .tradingCenter)
+        identity = try ServiceIdentity(keyPath: keyPath, role: .tradingCenter, logger: host.logger)
         limits = ReviewLimits(
             priceFloor: config.double(forKey: "review.price.floor", default: ReviewLimits.defaults.priceFloor),
             priceCap: config.double(forKey: "review.price.cap", default: ReviewLimits.defaults.priceCap)

@@ -15,8 +15,20 @@ public final class ServiceIdentity: Sendable {
     private let privateKey: P256.Signing.PrivateKey
     private let signer = Mutex<MemberSigner?>(nil)
 
-    public init(keyPath: String, role: Role) throws {
-        let privateKey = try MemberKey.readPrivateKey(from: keyPath)
+    /// Reads the key, or makes one there if the file does not exist (a fresh data center, say):
+    /// the operator then admits the member id it logs.
+    public init(keyPath: String, role: Role, logger: Logger) throws {
+        let privateKey: P256.Signing.PrivateKey
+        if FileManager.default.fileExists(atPath: keyPath) {
+            privateKey = try MemberKey.readPrivateKey(from: keyPath)
+        } else {
+            privateKey = MemberKey.generate()
+            try MemberKey.write(privateKey: privateKey, to: keyPath)
+            logger.notice(
+                "made a new signing key; admit its member as a \(role.rawValue) to let this service sign",
+                metadata: ["member.id": "\(MemberIDs.derive(privateKey.publicKey))", "key.path": "\(keyPath)"]
+            )
+        }
         self.privateKey = privateKey
         memberID = MemberIDs.derive(privateKey.publicKey)
         self.role = role

@@ -28,13 +28,18 @@ public struct LocalProcess: Codable, Sendable, Equatable {
 /// - a compose service name or `*` as a host becomes 127.0.0.1 (each service has its own port, so
 ///   the same addresses serve containers and local processes);
 /// - every port moves by `portOffset`, so a second cluster (a test's) can run beside the first;
-/// - a path under a volume's mount point moves under `home/data/<service>`;
+/// - a path under a named volume's mount point moves under `home/data/<service>`; a path under a
+///   bind mount's target (`./deploy/cases:/usr/share/gridtrade/cases:ro`) moves to its source,
+///   relative to `composeDirectory`;
 /// - ledger nodes: `ledgerNodes` keeps the first N of compose's `ledger-K` services, or adds
 ///   `ledger-5`... cloned from `ledger-1`, ports stepped as from `ledger-1` to `ledger-2`.
 public enum LocalPlan {
     public static let ledgerExecutable = "ledger"
 
-    public static func make(_ compose: ComposeFile, home: URL, ledgerNodes: Int? = nil, portOffset: Int = 0) throws -> [LocalProcess] {
+    public static func make(
+        _ compose: ComposeFile, home: URL, ledgerNodes: Int? = nil, portOffset: Int = 0,
+        composeDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    ) throws -> [LocalProcess] {
         var services = compose.services
         if let ledgerNodes { services = try resizeLedger(services, to: ledgerNodes) }
         let names = Set(services.keys)
@@ -42,14 +47,19 @@ public enum LocalPlan {
             let service = services[name]!
             guard let executable = service.command.first else { throw TopologyError("service \(name) has no command") }
             let data = home.appendingPathComponent("data").appendingPathComponent(name).path
-            let mounts = service.volumes.compactMap { volume -> String? in
+            // Mount target → where it is on this machine.
+            let mounts = service.volumes.compactMap { volume -> (target: String, local: String)? in
                 let parts = volume.split(separator: ":")
-                return parts.count >= 2 ? String(parts[1]) : nil
+                guard parts.count >= 2 else { return nil }
+                let source = String(parts[0])
+                let bind = source.hasPrefix(".") || source.hasPrefix("/")
+                let local = bind ? (source.hasPrefix("/") ? source : composeDirectory.appendingPathComponent(source).standardizedFileURL.path) : data
+                return (String(parts[1]), local)
             }
             let environment = service.environment.mapValues { value in
                 var value = rewriteEndpoints(value, hosts: names, portOffset: portOffset)
-                for mount in mounts where value == mount || value.hasPrefix(mount + "/") {
-                    value = data + value.dropFirst(mount.count)
+                for mount in mounts where value == mount.target || value.hasPrefix(mount.target + "/") {
+                    value = mount.local + value.dropFirst(mount.target.count)
                 }
                 return value
             }

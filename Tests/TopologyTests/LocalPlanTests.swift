@@ -26,6 +26,16 @@ struct LocalPlanTests {
         #expect(Set(ports).count == ports.count, "every service has its own ports")
     }
 
+    @Test("a bind mount's target maps to its source beside compose.yaml: dispatch finds the case file; named volumes map to the home")
+    func bindMounts() throws {
+        let plan = try LocalPlan.make(ComposeFile.load(composeURL()), home: home, composeDirectory: composeURL().deletingLastPathComponent())
+        let dispatch = try #require(plan.first { $0.name == "dispatch" })
+        let casePath = try #require(dispatch.environment["GRIDTRADE_DISPATCH_CASE"])
+        #expect(casePath == composeURL().deletingLastPathComponent().appendingPathComponent("deploy/cases/case30.m").path)
+        #expect(FileManager.default.fileExists(atPath: casePath))
+        #expect(dispatch.environment["GRIDTRADE_SIGNING_KEY"] == "/tmp/gridtrade-home/data/dispatch/signing-key.pem")
+    }
+
     @Test("a port offset moves every port, and only ports")
     func portOffset() throws {
         let compose = try ComposeFile.load(composeURL())

@@ -38,9 +38,14 @@ struct Up: AsyncParsableCommand {
             ComposeFile.load(URL(fileURLWithPath: composePath)),
             home: home.url,
             ledgerNodes: ledgerNodes,
-            portOffset: offset
+            portOffset: offset,
+            composeDirectory: URL(fileURLWithPath: composePath).standardizedFileURL.deletingLastPathComponent()
         )
         let binaries = binDir ?? ProcessInfo.processInfo.environment["GRIDTRADE_BIN_DIR"] ?? ProcessControl.ownDirectory()
+
+        if let made = try TradingCenterKey.ensure(plan) {
+            print("trading center \(made.memberID): key pair made (private key \(made.privateKeyPath))")
+        }
 
         var state = ClusterState(composeFile: URL(fileURLWithPath: composePath).standardizedFileURL.path, portOffset: offset, processes: running)
         try FileManager.default.createDirectory(at: home.url.appendingPathComponent("logs"), withIntermediateDirectories: true)
