@@ -11,7 +11,7 @@ public struct SecurityCheck: Sendable {
     public let nMinus1: Bool
     /// Running flows per branch row, MW: the base case plus every accepted trade.
     public private(set) var flowsMW: [Double]
-    private let table: ContingencyTable
+    let table: ContingencyTable
 
     /// With `nMinus1`, uses the LODFs of every in-service branch outage that leaves the network
     /// connected, computed by the first N-1 check of this network and kept by it (one KLU solve per
@@ -25,6 +25,10 @@ public struct SecurityCheck: Sendable {
 
     /// Branch rows whose outage is checked (empty without N-1).
     public var contingencies: [Int] { table.contingencies }
+    /// Branch rows with a limit the check watches (in service, RATE_A > 0).
+    public var monitored: [Int] { table.monitored }
+    /// The size of the N-1 LODF table this check shares with its network, bytes.
+    public var contingencyTableBytes: Int { table.lodf.count * MemoryLayout<Double>.stride }
     /// In-service branch rows whose outage would island buses, so not checked as contingencies.
     public var skippedOutages: [Int] { table.bridges }
 
