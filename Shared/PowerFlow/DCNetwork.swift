@@ -80,12 +80,12 @@ public final class DCNetwork: Sendable {
         infos.reserveCapacity(m)
         func reduced(_ i: Int) -> Int { i < reference ? i : i - 1 }
         for (l, branch) in data.branches.enumerated() {
-            for end in [branch.from, branch.to] where index[end] == nil && !isolated.contains(end) {
-                throw .unknownBus(element: "branch", index: l, bus: end)
-            }
-            let inService = branch.status != 0 && index[branch.from] != nil && index[branch.to] != nil
+            let f = index[branch.from], t = index[branch.to]
+            if f == nil && !isolated.contains(branch.from) { throw .unknownBus(element: "branch", index: l, bus: branch.from) }
+            if t == nil && !isolated.contains(branch.to) { throw .unknownBus(element: "branch", index: l, bus: branch.to) }
+            let inService = branch.status != 0 && f != nil && t != nil
             infos.append(NetworkBranch(index: l, from: branch.from, to: branch.to, inService: inService, limitMW: branch.limitMW))
-            guard inService, let f = index[branch.from], let t = index[branch.to] else { continue }
+            guard inService, let f, let t else { continue }
             guard branch.reactance != 0 else { throw .zeroReactance(branch: l) }
             let tap = branch.tap == 0 ? 1 : branch.tap
             let bl = 1 / (branch.reactance * tap)
@@ -139,16 +139,22 @@ public final class DCNetwork: Sendable {
 
     /// The first bus with no in-service path to `start`, if any.
     private static func firstUnreached(buses n: Int, from: [Int], to: [Int], start: Int) -> Int? {
-        var neighbours = [[Int]](repeating: [], count: n)
+        // Neighbour lists in one array (compressed rows): a power flow builds this every time.
+        var starts = [Int](repeating: 0, count: n + 1)
+        for l in from.indices where from[l] >= 0 { starts[from[l] + 1] += 1; starts[to[l] + 1] += 1 }
+        for i in 0..<n { starts[i + 1] += starts[i] }
+        var fill = starts
+        var neighbours = [Int](repeating: 0, count: starts[n])
         for l in from.indices where from[l] >= 0 {
-            neighbours[from[l]].append(to[l])
-            neighbours[to[l]].append(from[l])
+            neighbours[fill[from[l]]] = to[l]; fill[from[l]] += 1
+            neighbours[fill[to[l]]] = from[l]; fill[to[l]] += 1
         }
         var seen = [Bool](repeating: false, count: n)
         var stack = [start]
+        stack.reserveCapacity(n)
         seen[start] = true
         while let i = stack.popLast() {
-            for j in neighbours[i] where !seen[j] { seen[j] = true; stack.append(j) }
+            for j in neighbours[starts[i]..<starts[i + 1]] where !seen[j] { seen[j] = true; stack.append(j) }
         }
         return seen.firstIndex(of: false)
     }

@@ -18,6 +18,8 @@ final class KLUFactorization {
     init(_ matrix: SparseMatrix) throws(Failure) {
         size = matrix.size
         klu_defaults(&common)
+        // A connected network's B is one irreducible block: the block triangular search finds nothing.
+        common.btf = 0
         var starts = matrix.columnStarts, rows = matrix.rowIndices, values = matrix.values
         symbolic = klu_analyze(Int32(matrix.size), &starts, &rows, &common)
         guard symbolic != nil else { throw .analyze(status: common.status) }

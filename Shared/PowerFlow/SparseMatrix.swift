@@ -9,16 +9,22 @@ struct SparseMatrix {
 
     init(size: Int, entries: [(row: Int, column: Int, value: Double)]) {
         self.size = size
-        // Counting sort by column, then each column's rows sorted and merged.
-        var counts = [Int](repeating: 0, count: size + 1)
-        for entry in entries { counts[entry.column + 1] += 1 }
-        for c in 0..<size { counts[c + 1] += counts[c] }
-        var slots = counts
-        var byColumn = [(row: Int, value: Double)](repeating: (0, 0), count: entries.count)
-        for entry in entries {
-            byColumn[slots[entry.column]] = (entry.row, entry.value)
-            slots[entry.column] += 1
+        // Two stable counting sorts (by row, then by column) leave each column's rows in order
+        // without a comparison sort; duplicates are then adjacent.
+        func bucketStarts(_ key: (Int) -> Int) -> [Int] {
+            var starts = [Int](repeating: 0, count: size + 1)
+            for e in entries.indices { starts[key(e) + 1] += 1 }
+            for c in 0..<size { starts[c + 1] += starts[c] }
+            return starts
         }
+        var slot = bucketStarts { entries[$0].row }
+        var byRow = [Int](repeating: 0, count: entries.count)
+        for e in entries.indices { byRow[slot[entries[e].row]] = e; slot[entries[e].row] += 1 }
+        let counts = bucketStarts { entries[$0].column }
+        slot = counts
+        var order = [Int](repeating: 0, count: entries.count)
+        for e in byRow { order[slot[entries[e].column]] = e; slot[entries[e].column] += 1 }
+
         var starts: [Int32] = [0]
         var rows: [Int32] = []
         var vals: [Double] = []
@@ -26,15 +32,13 @@ struct SparseMatrix {
         rows.reserveCapacity(entries.count)
         vals.reserveCapacity(entries.count)
         for c in 0..<size {
-            let column = byColumn[counts[c]..<counts[c + 1]].sorted { $0.row < $1.row }
-            var k = 0
-            while k < column.count {
-                var sum = column[k].value
-                var next = k + 1
-                while next < column.count, column[next].row == column[k].row { sum += column[next].value; next += 1 }
-                rows.append(Int32(column[k].row))
+            var k = counts[c]
+            while k < counts[c + 1] {
+                let row = entries[order[k]].row
+                var sum = 0.0
+                while k < counts[c + 1], entries[order[k]].row == row { sum += entries[order[k]].value; k += 1 }
+                rows.append(Int32(row))
                 vals.append(sum)
-                k = next
             }
             starts.append(Int32(rows.count))
         }
