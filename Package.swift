@@ -9,6 +9,7 @@ let serviceDependencies: [String: [Target.Dependency]] = [
     "registry": ["RegistryCore", "Credentials", "Auth", "Messages", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
     "matching": ["MatchingCore", "Game", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift")],
     "review": ["ReviewCore", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift")],
+    "ledger": ["Consensus", "LedgerKit", "Credentials", .product(name: "Crypto", package: "swift-crypto")],
     "dispatch": ["PowerFlow", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift")],
 ]
 func serviceTarget(_ product: String) -> String { product.prefix(1).uppercased() + product.dropFirst() + "Service" }
@@ -36,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // libzmq, seen only by Bus.
@@ -129,13 +131,24 @@ let package = Package(
             path: "Shared/Consensus",
             swiftSettings: strict
         ),
+        // What a data center keeps and says: the block store, the data centers' keys, the ledger's wire API.
+        .target(
+            name: "LedgerKit",
+            dependencies: [
+                "Bus", "Consensus", "Credentials",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Shared/LedgerKit",
+            swiftSettings: strict
+        ),
         // Several consensus cores on a seeded virtual network with faults and Byzantine nodes.
         .target(name: "ConsensusSimulator", dependencies: ["Consensus"], path: "Shared/ConsensusSimulator", swiftSettings: strict),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "ConsensusSimulator"], path: "Tests/ConsensusTests", swiftSettings: strict),
         .executableTarget(
             name: "gridtrade",
             dependencies: [
-                "Bus", "Messages", "Topology", "Credentials", "Auth", "Game", "PowerFlow", "ConsensusSimulator",
+                "Bus", "Messages", "Topology", "Credentials", "Auth", "Game", "PowerFlow", "ConsensusSimulator", "Consensus", "LedgerKit",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/gridtrade",

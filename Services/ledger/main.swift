@@ -1,4 +1,7 @@
 import ServiceKit
 
-// The ledger service's domain handlers arrive with their own issue; today it serves the bus built-ins.
-await ServiceMain.run(.ledger)
+// The ledger: one data center, running PBFT with the others and keeping the chain of blocks.
+await ServiceMain.run(.ledger) { host in
+    try LedgerService(host: host).start()
+    return []
+}

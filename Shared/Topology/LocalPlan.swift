@@ -103,7 +103,7 @@ public enum LocalPlan {
         }
         var result = services
         for extra in ledgers.dropFirst(count) { result[extra] = nil }
-        guard count > ledgers.count else { return result }
+        guard count > ledgers.count else { return linkLedgers(result) }
         let step = try portStep(services, ledgers)
         for index in (ledgers.count + 1)...count {
             let name = "ledger-\(index)"
@@ -114,6 +114,21 @@ public enum LocalPlan {
             }
             clone.volumes = template.volumes.map { $0.replacingOccurrences(of: first, with: name) }
             result[name] = clone
+        }
+        return linkLedgers(result)
+    }
+
+    /// After resizing: every node's `GRIDTRADE_LEDGER_PEERS` lists all nodes, and each its own number.
+    private static func linkLedgers(_ services: [String: ComposeService]) -> [String: ComposeService] {
+        var result = services
+        let names = ledgerNames(services)
+        let peers = names.compactMap { name -> String? in
+            guard let bound = services[name]?.environment["GRIDTRADE_RPC_ENDPOINT"], let port = bound.split(separator: ":").last else { return nil }
+            return "tcp://\(name):\(port)"
+        }.joined(separator: ",")
+        for (index, name) in names.enumerated() where result[name]?.environment["GRIDTRADE_LEDGER_PEERS"] != nil {
+            result[name]?.environment["GRIDTRADE_LEDGER_PEERS"] = peers
+            result[name]?.environment["GRIDTRADE_LEDGER_NODE"] = "\(index + 1)"
         }
         return result
     }

@@ -1,12 +1,14 @@
 import ArgumentParser
+import Bus
 import Foundation
+import LedgerKit
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the local cluster's services and their health.")
 
     @OptionGroup var cluster: ClusterOptions
 
-    @Flag(help: "Print JSON: {\"services\": [{name, pid, endpoint, events, healthy}], \"ledger\": [{node, height, tip}]}.")
+    @Flag(help: "Print JSON: {\"services\": [{name, pid, endpoint, events, healthy}], \"ledger\": [{node, height, tip, view}]}.")
     var json = false
 
     struct Report: Encodable {
@@ -21,11 +23,13 @@ struct Status: AsyncParsableCommand {
         struct LedgerNode: Encodable {
             var node: String
             var height: UInt64
+            /// Hex hash of the last stored header.
             var tip: String
+            var view: UInt64
         }
 
         var services: [Service]
-        /// Filled by the ledger once it keeps blocks.
+        /// Each running data center's `Ledger/Status`.
         var ledger: [LedgerNode]
     }
 
@@ -50,7 +54,20 @@ struct Status: AsyncParsableCommand {
         let services = probed.sorted { (a: Report.Service, b: Report.Service) in
             a.name.compare(b.name, options: .numeric) == .orderedAscending
         }
-        let report = Report(services: services, ledger: [])
+        let ledgerEndpoints = processes.filter { $0.spec.executable == "ledger" && $0.isRunning }.map(\.spec.rpcEndpoint)
+        let probedLedger: [Report.LedgerNode] = await withTaskGroup(of: Report.LedgerNode?.self) { group in
+            for endpoint in ledgerEndpoints {
+                group.addTask {
+                    guard let client = try? RPCClient(endpoint: endpoint, connectTimeout: .seconds(1)) else { return nil }
+                    defer { client.close() }
+                    guard let status = try? await client.call(LedgerAPI.status, Empty(), deadline: .seconds(1)) else { return nil }
+                    return Report.LedgerNode(node: status.node, height: status.height, tip: status.tip, view: status.view)
+                }
+            }
+            return await group.reduce(into: [Report.LedgerNode]()) { if let node = $1 { $0.append(node) } }
+        }
+        let ledger = probedLedger.sorted { (a: Report.LedgerNode, b: Report.LedgerNode) in a.node.compare(b.node, options: .numeric) == .orderedAscending }
+        let report = Report(services: services, ledger: ledger)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -61,6 +78,9 @@ struct Status: AsyncParsableCommand {
             for service in services {
                 let pid = service.pid.map(String.init) ?? "-"
                 print("\(service.name.padding(toLength: 12, withPad: " ", startingAt: 0)) pid \(pid.padding(toLength: 8, withPad: " ", startingAt: 0)) \(service.healthy ? "healthy  " : "UNHEALTHY") \(service.endpoint)  events \(service.events)")
+            }
+            for node in ledger {
+                print("\(node.node.padding(toLength: 12, withPad: " ", startingAt: 0)) height \(node.height)  view \(node.view)  tip \(node.tip.isEmpty ? "-" : String(node.tip.prefix(16)))")
             }
         }
     }

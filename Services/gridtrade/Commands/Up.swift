@@ -43,6 +43,8 @@ struct Up: AsyncParsableCommand {
         )
         let binaries = binDir ?? ProcessInfo.processInfo.environment["GRIDTRADE_BIN_DIR"] ?? ProcessControl.ownDirectory()
 
+        let nodeKeys = try LedgerKeys.ensure(plan)
+        if nodeKeys > 0 { print("ledger: keys made for \(nodeKeys) data centers") }
         if let made = try TradingCenterKey.ensure(plan) {
             print("trading center \(made.memberID): key pair made (private key \(made.privateKeyPath))")
         }

@@ -1,0 +1,107 @@
+import Foundation
+import Histogram
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A replicated store a user might pick instead: an etcd cluster (Debian's etcd-server) on
+/// loopback, each member with its own data directory, all fsyncing as etcd does by default.
+final class EtcdCluster {
+    let clientURLs: [String]
+    private var processes: [Process] = []
+
+    init(executable: String, members: Int, basePort: Int, directory: URL) throws {
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw Failure("no etcd at \(executable): apt-get install etcd-server, or pass --etcd")
+        }
+        let names = (1...members).map { "etcd-\($0)" }
+        let peerURL = { (index: Int) in "http://127.0.0.1:\(basePort + 2 * index + 1)" }
+        clientURLs = (0..<members).map { "http://127.0.0.1:\(basePort + 2 * $0)" }
+        let initial = names.enumerated().map { "\($1)=\(peerURL($0))" }.joined(separator: ",")
+        for (index, name) in names.enumerated() {
+            let data = directory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = [
+                "--name", name, "--data-dir", data.path,
+                "--listen-client-urls", clientURLs[index], "--advertise-client-urls", clientURLs[index],
+                "--listen-peer-urls", peerURL(index), "--initial-advertise-peer-urls", peerURL(index),
+                "--initial-cluster", initial, "--initial-cluster-state", "new", "--initial-cluster-token", "gridtrade-bench",
+                "--log-level", "error",
+            ]
+            let log = try FileHandle(forWritingTo: Self.touch(directory.appendingPathComponent("\(name).log")))
+            process.standardOutput = log
+            process.standardError = log
+            try process.run()
+            processes.append(process)
+        }
+    }
+
+    /// Waits until a put succeeds through every member.
+    func waitReady(timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        for url in clientURLs {
+            while true {
+                if (try? await EtcdLoad.put(url: url, key: Data("ready".utf8), value: Data("1".utf8), session: .shared)) != nil { break }
+                guard ContinuousClock.now < deadline else { throw Failure("etcd at \(url) did not take a put within \(timeout)") }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+
+    func stop() {
+        for process in processes where process.isRunning { process.terminate() }
+        for process in processes { process.waitUntilExit() }
+    }
+
+    private static func touch(_ url: URL) -> URL {
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        return url
+    }
+}
+
+/// Clients putting 300-byte values through etcd's v3 JSON gateway, each waiting for the reply
+/// (etcd replies once the put is committed by a quorum and applied).
+enum EtcdLoad {
+    static func put(url: String, key: Data, value: Data, session: URLSession) async throws {
+        var request = URLRequest(url: URL(string: "\(url)/v3/kv/put")!)
+        request.httpMethod = "POST"
+        request.httpBody = try JSONSerialization.data(withJSONObject: ["key": key.base64EncodedString(), "value": value.base64EncodedString()])
+        let (_, response) = try await session.data(for: request)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw Failure("etcd put answered \(String(describing: response))") }
+    }
+
+    static func run(urls: [String], count: Int, clients: Int) async -> (committed: Int, failed: Int, seconds: Double, latencies: Histogram<UInt64>) {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = clients
+        let session = URLSession(configuration: configuration)
+        let value = Data(repeating: 0x5a, count: 300)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let outcomes = await withTaskGroup(of: (Int, Int, Histogram<UInt64>).self) { group in
+            for client in 0..<clients {
+                group.addTask {
+                    var histogram = latencyHistogram()
+                    var committed = 0, failed = 0
+                    for index in stride(from: client, to: count, by: clients) {
+                        let sent = clock.now
+                        do {
+                            try await put(url: urls[client % urls.count], key: Data("bench/\(index)".utf8), value: value, session: session)
+                            committed += 1
+                            _ = histogram.record(UInt64(max(1, (clock.now - sent).seconds * 1e6)))
+                        } catch {
+                            failed += 1
+                        }
+                    }
+                    return (committed, failed, histogram)
+                }
+            }
+            return await group.reduce(into: [(Int, Int, Histogram<UInt64>)]()) { $0.append($1) }
+        }
+        let seconds = (clock.now - start).seconds
+        var latencies = latencyHistogram()
+        for outcome in outcomes { latencies.add(outcome.2) }
+        return (outcomes.reduce(0) { $0 + $1.0 }, outcomes.reduce(0) { $0 + $1.1 }, seconds, latencies)
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Consensus
+import Foundation
+import LedgerKit
+
+/// `gridtrade ledger ...`: the data centers' keys and the audit of a node's stored chain.
+struct LedgerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger",
+        abstract: "Data-center keys, and re-checking a data center's stored chain.",
+        subcommands: [Keygen.self, Verify.self]
+    )
+
+    struct Keygen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make the keys of a new ledger cluster: node-K.pem (private, one per data center) and members.pem (all public keys, node 1 first)."
+        )
+
+        @Option(help: "Number of data centers, n = 3f + 1 (4, 7, ...).") var nodes: Int = 4
+        @Option(help: "Directory to write the files to.") var out: String
+
+        func run() throws {
+            guard nodes >= 4 else { throw ValidationError("--nodes must be at least 4 (n = 3f + 1 with f >= 1)") }
+            let directory = URL(fileURLWithPath: out)
+            let members = directory.appendingPathComponent("members.pem")
+            guard !FileManager.default.fileExists(atPath: members.path) else { throw Failure("\(members.path) exists; keys are made once per cluster") }
+            _ = try DataCenterKeys.generate(count: nodes, in: directory)
+            print("wrote node-1.pem ... node-\(nodes).pem and members.pem to \(directory.path)")
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-check a data center's stored chain: heights, hash links, Merkle roots, commit certificates, transaction signatures.",
+            discussion: """
+                Reads the node's own files (ledger.sqlite in its data directory) and trusts nothing in them but the
+                data centers' public keys (members.pem). Exit status 0 when every node checked is intact, 1 naming
+                the node, the first bad height and what is wrong, 2 when a node's files cannot be found.
+                """
+        )
+
+        @OptionGroup var cluster: ClusterOptions
+        @Option(help: "The node to check, e.g. ledger-2 (default: every ledger node of the local cluster).") var node: String?
+        @Option(help: "Check this data directory instead of the local cluster's (with --members).") var dataDir: String?
+        @Option(help: "The data centers' public keys (default: the node's members.pem).") var members: String?
+
+        func run() throws {
+            var targets: [(name: String, data: String, members: String)] = []
+            if let dataDir {
+                targets = [(node ?? dataDir, dataDir, members ?? URL(fileURLWithPath: dataDir).appendingPathComponent("members.pem").path)]
+            } else {
+                let processes = (try cluster.clusterHome.loadState()?.processes ?? []).filter { $0.spec.executable == "ledger" }
+                for process in processes where node == nil || process.spec.name == node {
+                    let data = process.spec.dataDirectory
+                    targets.append((process.spec.name, data, members ?? process.spec.environment["GRIDTRADE_LEDGER_MEMBERS"] ?? data + "/members.pem"))
+                }
+                guard !targets.isEmpty else {
+                    printError(node.map { "no ledger node \($0) in the cluster at \(cluster.clusterHome.url.path)" } ?? "no ledger nodes in the cluster at \(cluster.clusterHome.url.path)")
+                    throw ExitCode(2)
+                }
+            }
+            var intact = true
+            for target in targets.sorted(by: { $0.name.compare($1.name, options: .numeric) == .orderedAscending }) {
+                let database = URL(fileURLWithPath: target.data).appendingPathComponent("ledger.sqlite").path
+                guard FileManager.default.fileExists(atPath: database) else {
+                    printError("\(target.name): no \(database)")
+                    throw ExitCode(2)
+                }
+                let keys = try DataCenterKeys.readMembers(from: target.members)
+                let blocks: [CommittedBlock]
+                do {
+                    blocks = try LedgerStore(path: database, readOnly: true).blocks()
+                } catch {
+                    print("\(target.name): ALTERED: \(error)")
+                    intact = false
+                    continue
+                }
+                switch ChainVerifier.verify(blocks: blocks, dataCenterKeys: keys) {
+                case .success(let summary):
+                    print("\(target.name): intact: \(summary.blockCount) blocks, \(summary.transactionCount) transactions, tip \(summary.lastHeaderHash.hex)")
+                case .failure(let defect):
+                    print("\(target.name): ALTERED at height \(defect.height): \(defect.problem)")
+                    intact = false
+                }
+            }
+            if !intact { throw ExitCode(1) }
+        }
+    }
+}

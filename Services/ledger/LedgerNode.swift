@@ -1,0 +1,189 @@
+import Bus
+import Consensus
+import Credentials
+import Foundation
+import LedgerKit
+import Logging
+import Synchronization
+
+/// Runs one data center's consensus core: the only place its `Replica` lives. Inputs (ticks,
+/// peers' messages, clients' transactions, loaded blocks) queue up; each turn takes what is
+/// queued, lets the core handle it, writes everything the core asked to persist in one durable
+/// transaction, and only then sends, replies and announces, as the core's contract requires.
+final class LedgerNode: Sendable {
+    let index: Int
+    let dataCenters: Int
+    private let queue = Mutex<[Input]>([])
+    private let wake: AsyncStream<Void>
+    private let wakeUp: AsyncStream<Void>.Continuation
+    private let store: LedgerStore
+    private let peers: PeerLinks
+    private let logger: Logger
+    private let publish: @Sendable (CommittedBlock) -> Void
+    private let state: Mutex<Snapshot>
+    private let waiters = Mutex<[TransactionID: [CheckedContinuation<TransactionOutcome, Never>]]>([:])
+    private let locations = Mutex<[TransactionID: TransactionLocation]>([:])
+    private let replica: Mutex<Replica>
+
+    enum TransactionOutcome: Sendable {
+        case committed(TransactionLocation)
+        case rejected(TransactionRejection)
+    }
+
+    /// What queries see of the core, updated after every turn.
+    struct Snapshot: Sendable {
+        var height: UInt64
+        var tip: String
+        var view: UInt64
+        var viewActive: Bool
+    }
+
+    init(settings: LedgerSettings, store: LedgerStore, peers: PeerLinks, logger: Logger, publish: @escaping @Sendable (CommittedBlock) -> Void) throws {
+        let keys = try DataCenterKeys.readMembers(from: settings.membersPath)
+        guard keys.count == settings.peers.count else {
+            throw LedgerSetupError("\(settings.membersPath) has \(keys.count) data-center keys, ledger.peers lists \(settings.peers.count)")
+        }
+        let key = try MemberKey.readPrivateKey(from: settings.keyPath)
+        guard keys[settings.index].rawRepresentation == key.publicKey.rawRepresentation else {
+            throw LedgerSetupError("the key \(settings.keyPath) is not data center \(settings.index + 1)'s key in \(settings.membersPath)")
+        }
+        let blocks = try store.blocks()
+        let replica = Replica(
+            configuration: settings.consensus, id: ReplicaID(settings.index), signer: P256MessageSigner(privateKey: key),
+            verifier: P256SignatureVerifier(dataCenterKeys: keys), transactionVerifier: P256TransactionVerifier(),
+            restoring: try store.records(), committedBlocks: blocks
+        )
+        index = settings.index
+        dataCenters = settings.peers.count
+        self.store = store
+        self.peers = peers
+        self.logger = logger
+        self.publish = publish
+        self.replica = Mutex(replica)
+        let last = blocks.last
+        state = Mutex(Snapshot(height: last?.height ?? 0, tip: last?.block.header.hash.hex ?? "", view: replica.view, viewActive: replica.viewActive))
+        var known: [TransactionID: TransactionLocation] = [:]
+        for block in blocks {
+            for (position, transaction) in block.block.transactions.enumerated() {
+                known[transaction.id] = TransactionLocation(height: block.height, index: position)
+            }
+        }
+        locations.withLock { $0 = known }
+        (wake, wakeUp) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    private func feed(_ input: Input) {
+        queue.withLock { $0.append(input) }
+        wakeUp.yield()
+    }
+
+    var snapshot: Snapshot { state.withLock { $0 } }
+
+    func deliver(_ messages: [SignedMessage]) {
+        for message in messages { feed(.message(message)) }
+    }
+
+    /// Submits and, if asked, waits for the commit (the caller's deadline bounds the wait).
+    func submit(_ transaction: Transaction, wait: Bool) async -> TransactionOutcome? {
+        let id = transaction.id
+        if let location = location(of: id) { return .committed(location) }
+        guard wait else {
+            feed(.submit(transaction))
+            return nil
+        }
+        return await withCheckedContinuation { continuation in
+            waiters.withLock { $0[id, default: []].append(continuation) }
+            // Registered first, so a commit cannot slip between the two.
+            if let location = location(of: id) {
+                resolve(id, .committed(location))
+            } else {
+                feed(.submit(transaction))
+            }
+        }
+    }
+
+    func location(of id: TransactionID) -> TransactionLocation? { locations.withLock { $0[id] } }
+
+    func blocks(from: UInt64, through: UInt64) throws -> [CommittedBlock] { try store.blocks(from: from, through: through) }
+
+    /// The core's clock: every 10 ms.
+    func tick() async {
+        while !Task.isCancelled {
+            feed(.tick(nowMilliseconds: UInt64(Date().unixMilliseconds)))
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// The turn loop. Runs until the task is cancelled.
+    func run() async {
+        for await _ in wake {
+            // Everything queued is handled in one turn, so one durable write covers many inputs.
+            let queued = queue.withLock { inputs in
+                defer { inputs.removeAll(keepingCapacity: true) }
+                return inputs
+            }
+            guard !queued.isEmpty else { continue }
+            let actions = replica.withLock { replica -> [Action] in
+                var actions: [Action] = []
+                for input in queued { actions += replica.handle(input) }
+                return actions
+            }
+            do {
+                try await carryOut(actions)
+            } catch {
+                // Nothing after an unwritten record may happen: stop rather than act on lost state.
+                logger.critical("cannot write the ledger store; stopping", metadata: ["error": "\(error)"])
+                exit(1)
+            }
+            replica.withLock { replica in
+                state.withLock { $0.view = replica.view; $0.viewActive = replica.viewActive }
+            }
+        }
+    }
+
+    private func carryOut(_ actions: [Action]) async throws {
+        var records: [PersistedRecord] = []
+        var committed: [CommittedBlock] = []
+        for action in actions {
+            switch action {
+            case .persist(let record): records.append(record)
+            case .committed(let block): committed.append(block)
+            default: break
+            }
+        }
+        let store = self.store
+        try await Task.detached { [records, committed] in try store.append(records: records, blocks: committed) }.value
+        var outgoing: [Int: [SignedMessage]] = [:]
+        for action in actions {
+            switch action {
+            case let .send(to, message): outgoing[to.index, default: []].append(message)
+            case let .broadcast(message): for peer in peers.peerIndices { outgoing[peer, default: []].append(message) }
+            case let .transactionCommitted(id, location):
+                locations.withLock { $0[id] = location }
+                resolve(id, .committed(location))
+            case let .transactionRejected(id, reason): resolve(id, .rejected(reason))
+            case let .loadBlocks(peer, range):
+                let blocks = (try? store.blocks(from: range.from, through: range.through)) ?? []
+                feed(.blocksLoaded(for: peer, blocks))
+            case let .viewChanged(view, primary, active):
+                logger.notice("view changed", metadata: ["ledger.view": "\(view)", "ledger.primary": "\(primary.index)", "ledger.active": "\(active)"])
+            case .persist, .committed: break
+            }
+        }
+        if let last = committed.last {
+            state.withLock { $0.height = last.height; $0.tip = last.block.header.hash.hex }
+        }
+        peers.send(outgoing)
+        for block in committed { publish(block) }
+    }
+
+    private func resolve(_ id: TransactionID, _ outcome: TransactionOutcome) {
+        let waiting = waiters.withLock { $0.removeValue(forKey: id) } ?? []
+        for continuation in waiting { continuation.resume(returning: outcome) }
+    }
+}
+
+struct LedgerSetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

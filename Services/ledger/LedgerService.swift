@@ -1,0 +1,81 @@
+import Bus
+import Consensus
+import Foundation
+import LedgerKit
+import ServiceKit
+
+/// The ledger executable's handlers: a thin shell around `LedgerNode`, which runs the core.
+final class LedgerService: Sendable {
+    private let host: BusHost
+    private let node: LedgerNode
+    private let peers: PeerLinks
+
+    init(host: BusHost) throws {
+        self.host = host
+        let settings = try LedgerSettings(host.settings)
+        for path in [settings.keyPath, settings.membersPath] where !FileManager.default.fileExists(atPath: path) {
+            throw SettingsError("\(path) does not exist: make the data centers' keys with `gridtrade ledger keygen` (gridtrade up does it for a local cluster)")
+        }
+        let store = try LedgerStore(path: URL(fileURLWithPath: host.settings.dataDirectory).appendingPathComponent("ledger.sqlite").path)
+        peers = try PeerLinks(peers: settings.peers, own: settings.index, logger: host.logger)
+        let events = host.events
+        let logger = host.logger
+        do {
+            node = try LedgerNode(settings: settings, store: store, peers: peers, logger: host.logger) { committed in
+                let header = committed.block.header
+                let summary = BlockSummary(
+                    height: header.height, hash: header.hash.hex, previousHash: header.previousHash.hex, view: header.view,
+                    proposer: header.proposer.index, transactions: committed.block.transactions.map(\.id.hex)
+                )
+                do {
+                    try events.publish(LedgerAPI.blockCommitted, summary)
+                } catch {
+                    logger.warning("cannot publish BlockCommitted", metadata: ["ledger.height": "\(header.height)", "error": "\(error)"])
+                }
+            }
+        } catch let error as LedgerSetupError {
+            throw SettingsError(error.description)
+        }
+    }
+
+    func start() {
+        let server = host.server
+        let node = self.node
+        server.register(LedgerAPI.deliver) { request, _ in
+            node.deliver(request.messages)
+            return Empty()
+        }
+        server.register(LedgerAPI.submit) { request, _ in
+            let id = request.transaction.id.hex
+            switch await node.submit(request.transaction, wait: request.wait ?? false) {
+            case .committed(let location)?:
+                return SubmitReply(transactionId: id, committed: true, height: location.height, index: location.index)
+            case .rejected?:
+                throw RPCError(.unauthenticated, "the transaction's signature does not verify against its submitter key")
+            case nil:
+                return SubmitReply(transactionId: id, committed: false)
+            }
+        }
+        server.register(LedgerAPI.getTransaction) { query, _ in
+            guard let id = Hash256(hex: query.transactionId) else {
+                throw RPCError(.invalidArgument, "transaction_id must be 64 hex digits")
+            }
+            guard let location = node.location(of: id) else { throw RPCError(.notFound, "transaction \(query.transactionId) is not committed here") }
+            return SubmitReply(transactionId: query.transactionId, committed: true, height: location.height, index: location.index)
+        }
+        server.register(LedgerAPI.status) { [host] _, _ in
+            let snapshot = node.snapshot
+            return LedgerStatus(
+                node: host.settings.instance, index: node.index, height: snapshot.height, tip: snapshot.tip, view: snapshot.view,
+                primary: Int(snapshot.view % UInt64(node.dataCenters)), viewActive: snapshot.viewActive, dataCenters: node.dataCenters
+            )
+        }
+        server.register(LedgerAPI.getBlocks) { query, _ in
+            guard query.from >= 1 else { throw RPCError(.invalidArgument, "from must be at least 1") }
+            let through = min(query.through ?? .max, query.from + 255)
+            return BlockList(blocks: try node.blocks(from: query.from, through: through))
+        }
+        Task { await node.run() }
+        Task { await node.tick() }
+    }
+}
