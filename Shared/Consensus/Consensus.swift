@@ -1,1 +1,0 @@
-// The PBFT consensus core (placeholder until the module lands).

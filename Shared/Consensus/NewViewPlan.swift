@@ -1,0 +1,80 @@
+/// The pre-prepares a new view must start with, computed from 2f+1 view changes the same way by the
+/// new primary and by every backup checking it: from the highest stable checkpoint up to the highest
+/// prepared sequence number, the batch of the highest-view prepared certificate, or an empty batch.
+struct NewViewPlan: Sendable {
+    struct Slot: Sendable {
+        let sequence: UInt64
+        let batch: Batch
+    }
+
+    let view: UInt64
+    let checkpointHeight: UInt64
+    let batches: [Slot]
+
+    var lastSequence: UInt64 { batches.last?.sequence ?? checkpointHeight }
+
+    init(view: UInt64, primary: ReplicaID, viewChanges: [ViewChange]) {
+        self.view = view
+        let low = viewChanges.map(\.checkpointHeight).max() ?? 0
+        checkpointHeight = low
+        var best: [UInt64: (view: UInt64, batch: Batch)] = [:]
+        for change in viewChanges {
+            for certificate in change.prepared {
+                guard let proposal = certificate.proposal, proposal.sequence > low else { continue }
+                if let known = best[proposal.sequence], known.view >= proposal.view { continue }
+                best[proposal.sequence] = (proposal.view, proposal.batch)
+            }
+        }
+        let high = best.keys.max() ?? low
+        var slots: [Slot] = []
+        if high > low {
+            for sequence in (low + 1)...high {
+                slots.append(Slot(sequence: sequence, batch: best[sequence]?.batch ?? Batch.empty(view: view, proposer: primary)))
+            }
+        }
+        batches = slots
+    }
+}
+
+/// Checks the content of a view-change message: its checkpoint proof and every prepared certificate.
+struct ViewChangeCheck {
+    let configuration: Configuration
+    let verifier: any SignatureVerifier
+
+    func isValid(_ change: ViewChange) -> Bool {
+        let low = change.checkpointHeight
+        if let checkpoint = change.checkpoint {
+            guard isValid(checkpoint) else { return false }
+        }
+        var sequences = Set<UInt64>()
+        for certificate in change.prepared {
+            guard let proposal = certificate.proposal, proposal.view < change.newView,
+                  proposal.sequence > low, proposal.sequence <= low + configuration.watermarkWindow,
+                  sequences.insert(proposal.sequence).inserted, isValid(certificate) else { return false }
+        }
+        return true
+    }
+
+    func isValid(_ checkpoint: CheckpointProof) -> Bool {
+        let height = checkpoint.height
+        return height > 0 && height % configuration.checkpointInterval == 0
+            && checkpoint.certificate.height == height
+            && checkpoint.certificate.headerHash == checkpoint.header.hash
+            && CertificateCheck.problem(checkpoint.certificate, quorum: configuration.quorum, verifier: verifier) == nil
+    }
+
+    /// A pre-prepare signed by its view's primary and 2f prepares for it from distinct backups.
+    func isValid(_ certificate: PreparedCertificate) -> Bool {
+        guard let proposal = certificate.proposal else { return false }
+        let primary = configuration.primary(of: proposal.view)
+        guard certificate.prePrepare.sender == primary, certificate.prePrepare.isAuthentic(verifier),
+              proposal.batch.proposer.index < configuration.replicaCount else { return false }
+        let expected = Vote(view: proposal.view, sequence: proposal.sequence, digest: proposal.batch.digest)
+        var senders = Set<ReplicaID>()
+        for prepare in certificate.prepares {
+            guard prepare.sender != primary, senders.insert(prepare.sender).inserted,
+                  case .prepare(let vote) = prepare.message, vote == expected, prepare.isAuthentic(verifier) else { return false }
+        }
+        return senders.count >= configuration.quorum - 1
+    }
+}

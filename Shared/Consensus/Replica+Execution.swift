@@ -1,0 +1,98 @@
+/// Execution in sequence order, header votes, commit certificates and checkpoints.
+extension Replica {
+    /// Turns decided batches into blocks, in order. Deterministic, so every honest replica builds the same
+    /// header: transactions already executed (or repeated within the batch) are left out, so a transaction
+    /// is ordered at most once, and the timestamp is max(batch timestamp, previous header's + 1), so
+    /// timestamps strictly increase even when a pipelined batch was proposed before its predecessor's header existed.
+    mutating func execute() {
+        while let batch = log[executedHeight + 1]?.committed {
+            let height = executedHeight + 1
+            var seen = Set<TransactionID>()
+            let transactions = batch.transactions.filter { executedTransactions[$0.id] == nil && seen.insert($0.id).inserted }
+            let header = BlockHeader(
+                height: height,
+                previousHash: executedHeaderHash,
+                merkleRoot: MerkleTree.root(of: transactions),
+                timestamp: max(batch.timestamp, executedTimestamp + 1),
+                nonce: batch.nonce,
+                proposer: batch.proposer,
+                view: batch.view
+            )
+            let hash = applyExecuted(Block(header: header, transactions: transactions))
+            let vote = HeaderVote(height: height, headerHash: hash, signature: signer.sign(BlockHeader.signingBytes(hash)))
+            let message = sign(.headerVote(vote))
+            ownHeaderVotes[height] = message
+            headerVotes[height, default: [:]][id] = vote
+            broadcast(message)
+            failedViews = 0
+        }
+        certify()
+    }
+
+    /// Makes `block` the executed tip (built here or adopted from a certified peer block).
+    @discardableResult
+    mutating func applyExecuted(_ block: Block) -> Hash256 {
+        let hash = block.header.hash
+        let height = block.header.height
+        executedHeight = height
+        executedHeaderHash = hash
+        executedTimestamp = block.header.timestamp
+        for (index, transaction) in block.transactions.enumerated() {
+            executedTransactions[transaction.id] = TransactionLocation(height: height, index: index)
+            pending.removeValue(forKey: transaction.id)
+        }
+        uncertified[height] = block
+        return hash
+    }
+
+    mutating func receiveHeaderVote(_ vote: HeaderVote, from sender: ReplicaID) {
+        guard vote.height > certifiedHeight, vote.height <= certifiedHeight + configuration.watermarkWindow,
+              headerVotes[vote.height]?[sender] == nil,
+              verifier.isValid(signature: vote.signature, of: BlockHeader.signingBytes(vote.headerHash), by: sender) else { return }
+        headerVotes[vote.height, default: [:]][sender] = vote
+        certify()
+    }
+
+    /// Emits, in height order, every executed block that has 2f+1 signatures over its header hash.
+    mutating func certify() {
+        while let block = uncertified[certifiedHeight + 1] {
+            let height = certifiedHeight + 1
+            let hash = block.header.hash
+            let votes = (headerVotes[height] ?? [:]).filter { $0.value.headerHash == hash }
+            guard votes.count >= quorum else { return }
+            let signatures = votes.sorted { $0.key < $1.key }.map { ReplicaSignature(replica: $0.key, signature: $0.value.signature) }
+            finishCertified(block, certificate: CommitCertificate(height: height, headerHash: hash, signatures: signatures))
+        }
+    }
+
+    /// Hands the block to the shell; at a multiple of K it becomes the stable checkpoint: the log below it
+    /// goes, and a snapshot record (written after the block, so the block is durable first) replaces older records.
+    mutating func finishCertified(_ block: Block, certificate: CommitCertificate) {
+        let height = block.header.height
+        uncertified.removeValue(forKey: height)
+        headerVotes.removeValue(forKey: height)
+        ownHeaderVotes.removeValue(forKey: height)
+        certifiedHeight = height
+        certifiedHeaderHash = certificate.headerHash
+        outbox.append(.committed(CommittedBlock(block: block, certificate: certificate)))
+        for (index, transaction) in block.transactions.enumerated() {
+            outbox.append(.transactionCommitted(transaction.id, TransactionLocation(height: height, index: index)))
+        }
+        guard height % configuration.checkpointInterval == 0 else { return }
+        stableCheckpoint = CheckpointProof(header: block.header, certificate: certificate)
+        log = log.filter { $0.key > height }
+        persist(.snapshot(snapshot()))
+    }
+
+    func snapshot() -> Snapshot {
+        let entries = log.sorted { $0.key < $1.key }.map(\.value)
+        return Snapshot(
+            view: view,
+            viewChange: viewActive ? nil : ownViewChange,
+            newView: viewActive ? installedNewView : nil,
+            prePrepares: entries.compactMap { $0.view == view ? $0.prePrepare : nil },
+            prepared: entries.compactMap(\.prepared),
+            transactions: pending.values.filter(\.local).sorted { $0.arrival < $1.arrival }.map(\.transaction)
+        )
+    }
+}

@@ -1,0 +1,75 @@
+/// Client transactions: admission, forwarding, and the primary's batching.
+extension Replica {
+    /// A client's transaction: verified, persisted, then sent to every data center. The primary orders it;
+    /// the others watch the primary with it (the view-change timer), as PBFT's clients make them do.
+    mutating func submit(_ transaction: Transaction) {
+        let id = transaction.id
+        if let location = executedTransactions[id] {
+            // Already ordered: answer now if its block is certified, else when it is.
+            if location.height <= certifiedHeight { outbox.append(.transactionCommitted(id, location)) }
+            return
+        }
+        if pending[id] != nil {
+            pending[id]?.local = true
+            return
+        }
+        guard transactionVerifier.isValid(transaction) else {
+            outbox.append(.transactionRejected(id, .invalidSignature))
+            return
+        }
+        remember(transaction, local: true)
+        persist(.transaction(transaction))
+        broadcast(sign(.request(transaction)))
+        propose()
+    }
+
+    mutating func receiveRequest(_ transaction: Transaction) {
+        guard executedTransactions[transaction.id] == nil, pending[transaction.id] == nil,
+              transactionVerifier.isValid(transaction) else { return }
+        remember(transaction, local: false)
+        propose()
+    }
+
+    mutating func remember(_ transaction: Transaction, local: Bool) {
+        arrivals += 1
+        pending[transaction.id] = PendingTransaction(transaction: transaction, firstSeen: now, arrival: arrivals, local: local, lastForwarded: now)
+    }
+
+    /// Sends this replica's own clients' transactions again when they have waited `viewChangeTimeout / 2`
+    /// since the last time (messages get lost; a new primary may never have seen them).
+    mutating func forwardWaitingTransactions(force: Bool) {
+        let interval = configuration.viewChangeTimeout / 2
+        for (id, entry) in pending where entry.local && (force || now >= entry.lastForwarded + interval) {
+            pending[id]?.lastForwarded = now
+            broadcast(sign(.request(entry.transaction)))
+        }
+    }
+
+    /// The primary proposes batches while it has waiting transactions and room under the high watermark:
+    /// a full batch at once, a partial one after `batchDelay`.
+    mutating func propose() {
+        guard viewActive, isPrimary, started else { return }
+        var waiting = pending.values.filter { !proposed.contains($0.transaction.id) }
+        guard !waiting.isEmpty else { return }
+        waiting.sort { $0.arrival < $1.arrival }
+        // Sequence numbers this replica already executed (state transfer) are decided; skip them.
+        nextSequence = max(nextSequence, executedHeight + 1)
+        var start = 0
+        while start < waiting.count, nextSequence <= highWatermark {
+            let end = min(start + configuration.maxBatchSize, waiting.count)
+            let full = end - start == configuration.maxBatchSize
+            guard full || now >= waiting[start].firstSeen + configuration.batchDelay else { return }
+            let transactions = waiting[start..<end].map(\.transaction)
+            start = end
+            let timestamp = max(now, lastProposalTimestamp + 1)
+            proposalsInView += 1
+            let batch = Batch(view: view, proposer: id, timestamp: timestamp, nonce: proposalsInView, transactions: transactions)
+            let message = sign(.prePrepare(PrePrepare(view: view, sequence: nextSequence, batch: batch)))
+            persist(.prePrepare(message))
+            broadcast(message)
+            accept(message, batch: batch, sequence: nextSequence)
+            lastProposalTimestamp = timestamp
+            nextSequence += 1
+        }
+    }
+}

@@ -1,0 +1,109 @@
+/// View changes (Castro & Liskov section 4.4, the signed variant): leave a silent, slow or equivocating
+/// primary's view, carry every prepared batch into the next view, fill the gaps with empty batches.
+extension Replica {
+    /// Leaves the current view for `newView` and stops taking part in older views for good.
+    mutating func startViewChange(to newView: UInt64) {
+        guard newView > view else { return }
+        view = newView
+        viewActive = false
+        failedViews += 1
+        newViewDeadline = nil
+        proposed = []
+        proposalsInView = 0
+        let prepared = log.filter { $0.key > lowWatermark }.sorted { $0.key < $1.key }.compactMap(\.value.prepared)
+        let message = sign(.viewChange(ViewChange(newView: newView, checkpoint: stableCheckpoint, prepared: prepared)))
+        ownViewChange = message
+        persist(.viewChange(message))
+        broadcast(message)
+        outbox.append(.viewChanged(view: view, primary: primary, active: false))
+        viewChanges = viewChanges.filter { $0.key >= newView }
+        viewChanges[newView, default: [:]][id] = message
+        progressViewChange()
+    }
+
+    mutating func receiveViewChange(_ change: ViewChange, _ message: SignedMessage) {
+        if change.newView < view || (change.newView == view && viewActive) {
+            // The sender is behind: the new-view that started this view lets it catch up.
+            if viewActive, let newView = installedNewView { send(newView, to: message.sender) }
+            return
+        }
+        guard ViewChangeCheck(configuration: configuration, verifier: verifier).isValid(change) else { return }
+        viewChanges[change.newView, default: [:]][message.sender] = message
+        // f+1 replicas want a later view, so at least one correct one does: join the smallest such view
+        // rather than wait for this replica's own timer.
+        var wanted: [ReplicaID: UInt64] = [:]
+        for (target, senders) in viewChanges where target > view {
+            for sender in senders.keys where sender != id { wanted[sender] = max(wanted[sender] ?? 0, target) }
+        }
+        if wanted.count >= f + 1, let target = wanted.values.min() {
+            startViewChange(to: target)
+            return
+        }
+        progressViewChange()
+    }
+
+    /// With 2f+1 view changes for the pending view, start waiting for its new-view (or, as its primary, send it).
+    mutating func progressViewChange() {
+        guard !viewActive, let changes = viewChanges[view], changes.count >= quorum else { return }
+        if newViewDeadline == nil { newViewDeadline = now + currentTimeout }
+        guard isPrimary else { return }
+        let messages = changes.values.sorted { $0.sender < $1.sender }
+        let plan = NewViewPlan(view: view, primary: id, viewChanges: messages.compactMap(\.viewChange))
+        let prePrepares = plan.batches.map { sign(.prePrepare(PrePrepare(view: view, sequence: $0.sequence, batch: $0.batch))) }
+        let newView = sign(.newView(NewView(view: view, viewChanges: messages, prePrepares: prePrepares)))
+        install(newView, plan: plan, prePrepares: prePrepares)
+        broadcast(newView)
+    }
+
+    mutating func receiveNewView(_ newView: NewView, _ message: SignedMessage) {
+        guard message.sender == configuration.primary(of: newView.view),
+              newView.view > view || (newView.view == view && !viewActive) else { return }
+        let check = ViewChangeCheck(configuration: configuration, verifier: verifier)
+        var senders = Set<ReplicaID>()
+        var changes: [ViewChange] = []
+        for change in newView.viewChanges {
+            guard senders.insert(change.sender).inserted, change.isAuthentic(verifier),
+                  let decoded = change.viewChange, decoded.newView == newView.view, check.isValid(decoded) else { return }
+            changes.append(decoded)
+        }
+        guard changes.count >= quorum else { return }
+        // The pre-prepares must be exactly the ones the view changes imply.
+        let plan = NewViewPlan(view: newView.view, primary: message.sender, viewChanges: changes)
+        guard plan.batches.count == newView.prePrepares.count else { return }
+        for (expected, proposal) in zip(plan.batches, newView.prePrepares) {
+            guard proposal.sender == message.sender, proposal.isAuthentic(verifier),
+                  case .prePrepare(let decoded) = proposal.message,
+                  decoded.view == newView.view, decoded.sequence == expected.sequence, decoded.batch == expected.batch else { return }
+        }
+        view = newView.view
+        install(message, plan: plan, prePrepares: newView.prePrepares)
+    }
+
+    /// Enters the new-view's view with its pre-prepares (backups send their prepares for them).
+    mutating func install(_ message: SignedMessage, plan: NewViewPlan, prePrepares: [SignedMessage]) {
+        view = plan.view
+        viewActive = true
+        viewActivatedAt = now
+        ownViewChange = nil
+        installedNewView = message
+        newViewDeadline = nil
+        proposed = []
+        proposalsInView = 0
+        viewChanges = viewChanges.filter { $0.key > view }
+        persist(.newView(message))
+        outbox.append(.viewChanged(view: view, primary: primary, active: true))
+        for (slot, proposal) in zip(plan.batches, prePrepares) where slot.sequence > lowWatermark {
+            accept(proposal, batch: slot.batch, sequence: slot.sequence)
+            lastProposalTimestamp = max(lastProposalTimestamp, slot.batch.timestamp)
+        }
+        nextSequence = max(plan.lastSequence + 1, executedHeight + 1)
+        forwardWaitingTransactions(force: true)
+    }
+}
+
+extension SignedMessage {
+    var viewChange: ViewChange? {
+        if case .viewChange(let change) = message { return change }
+        return nil
+    }
+}

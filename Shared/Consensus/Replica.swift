@@ -1,0 +1,144 @@
+/// One data center's PBFT core (Castro & Liskov, with signatures), as a pure state machine:
+/// `handle` takes an input and returns the actions the shell must carry out, in order.
+/// No I/O, clock, randomness or threads: two replicas fed the same inputs return the same actions
+/// (given deterministic signers).
+///
+/// Ordering: PBFT orders batches by sequence number (pre-prepare, prepare, commit; up to
+/// `watermarkWindow` sequence numbers in flight). A replica executes sequence n only after n - 1:
+/// it builds header n from batch n and header n - 1, signs the header hash and broadcasts the
+/// signature; 2f+1 matching signatures are block n's commit certificate (and, every K blocks, the
+/// stable checkpoint that truncates the log). Headers never wait for consensus on their
+/// predecessor, which is what lets the pipeline run ahead.
+public struct Replica: Sendable {
+    public let configuration: Configuration
+    public let id: ReplicaID
+    let signer: any MessageSigner
+    let verifier: any SignatureVerifier
+    let transactionVerifier: any TransactionVerifier
+    /// Cached: used on every vote.
+    let quorum: Int
+
+    // Clock
+    var now: UInt64 = 0
+    var started = false
+    var lastStatusSent: UInt64 = 0
+
+    // View
+    public internal(set) var view: UInt64 = 0
+    public internal(set) var viewActive = true
+    var viewActivatedAt: UInt64 = 0
+    var ownViewChange: SignedMessage?
+    var installedNewView: SignedMessage?
+    /// View changes received for views at or above the current one, by view and sender.
+    var viewChanges: [UInt64: [ReplicaID: SignedMessage]] = [:]
+    /// Set once 2f+1 view changes for the current (pending) view are known: when to give up on it.
+    var newViewDeadline: UInt64?
+    /// View changes since the last executed block: the timeout doubles with each.
+    var failedViews = 0
+
+    // Log
+    var log: [UInt64: LogEntry] = [:]
+    var nextSequence: UInt64 = 1
+    var lastProposalTimestamp: UInt64 = 0
+    var proposalsInView: UInt64 = 0
+    /// Transactions in this view's pre-prepares (not to be proposed again by this primary).
+    var proposed: Set<TransactionID> = []
+
+    // Execution and certification
+    public internal(set) var executedHeight: UInt64 = 0
+    var executedHeaderHash = Hash256.zero
+    var executedTimestamp: UInt64 = 0
+    /// Executed blocks waiting for their certificate.
+    var uncertified: [UInt64: Block] = [:]
+    var headerVotes: [UInt64: [ReplicaID: HeaderVote]] = [:]
+    var ownHeaderVotes: [UInt64: SignedMessage] = [:]
+    public internal(set) var certifiedHeight: UInt64 = 0
+    var certifiedHeaderHash = Hash256.zero
+    var stableCheckpoint: CheckpointProof?
+
+    // Transactions
+    var pending: [TransactionID: PendingTransaction] = [:]
+    var arrivals: UInt64 = 0
+    /// Every executed transaction: de-duplication (a transaction is ordered at most once) and client answers.
+    var executedTransactions: [TransactionID: TransactionLocation] = [:]
+
+    // Peers
+    var peerStatus: [ReplicaID: Status] = [:]
+    var fetching: (peer: ReplicaID, until: UInt64)?
+
+    var outbox: [Action] = []
+
+    /// A replica from scratch (`restoring` empty) or after a restart: `restoring` is every persisted
+    /// record in the order written (from the last snapshot on is enough), `committedBlocks` the
+    /// stored chain from height 1 (it rebuilds the tip and the set of executed transactions).
+    public init(
+        configuration: Configuration,
+        id: ReplicaID,
+        signer: any MessageSigner,
+        verifier: any SignatureVerifier,
+        transactionVerifier: any TransactionVerifier,
+        restoring records: [PersistedRecord] = [],
+        committedBlocks: [CommittedBlock] = []
+    ) {
+        precondition(configuration.problem == nil, configuration.problem ?? "")
+        precondition(verifier.replicaCount == configuration.replicaCount, "one verification key per data center")
+        self.configuration = configuration
+        self.id = id
+        self.signer = signer
+        self.verifier = verifier
+        self.transactionVerifier = transactionVerifier
+        quorum = configuration.quorum
+        restore(records: records, blocks: committedBlocks)
+    }
+
+    public mutating func handle(_ input: Input) -> [Action] {
+        switch input {
+        case .tick(let time): tick(time)
+        case .submit(let transaction): submit(transaction)
+        case .message(let message): receive(message)
+        case .blocksLoaded(let peer, let blocks): serve(blocks, to: peer)
+        }
+        defer { outbox = [] }
+        return outbox
+    }
+
+    public var primary: ReplicaID { configuration.primary(of: view) }
+    public var isPrimary: Bool { primary == id }
+    var lowWatermark: UInt64 { stableCheckpoint?.height ?? 0 }
+    var highWatermark: UInt64 { lowWatermark + configuration.watermarkWindow }
+    var f: Int { configuration.f }
+
+    /// The view-change timeout after `failedViews` consecutive view changes.
+    var currentTimeout: UInt64 { configuration.viewChangeTimeout << UInt64(min(failedViews, 6)) }
+
+    // MARK: Outgoing
+
+    func sign(_ message: Message) -> SignedMessage { SignedMessage.signed(message, by: id, with: signer) }
+
+    mutating func broadcast(_ message: SignedMessage) { outbox.append(.broadcast(message)) }
+    mutating func send(_ message: SignedMessage, to peer: ReplicaID) {
+        guard peer != id else { return }
+        outbox.append(.send(to: peer, message))
+    }
+    mutating func persist(_ record: PersistedRecord) { outbox.append(.persist(record)) }
+
+    // MARK: Incoming
+
+    mutating func receive(_ message: SignedMessage) {
+        // Identity and signature before anything else.
+        guard message.sender != id, message.isAuthentic(verifier) else { return }
+        let sender = message.sender
+        switch message.message {
+        case .request(let transaction): receiveRequest(transaction)
+        case .prePrepare(let proposal): receivePrePrepare(proposal, message)
+        case .prepare(let vote): receivePrepare(vote, message)
+        case .commit(let vote): receiveCommit(vote, from: sender)
+        case .headerVote(let vote): receiveHeaderVote(vote, from: sender)
+        case .viewChange(let change): receiveViewChange(change, message)
+        case .newView(let newView): receiveNewView(newView, message)
+        case .status(let status): receiveStatus(status, from: sender)
+        case .fetchBlocks(let range): receiveFetch(range, from: sender)
+        case .blocks(let blocks): receiveBlocks(blocks, from: sender)
+        }
+    }
+}

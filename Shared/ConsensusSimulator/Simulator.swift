@@ -1,1 +1,0 @@
-// The seeded fault simulator (placeholder until the module lands).
