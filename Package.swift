@@ -177,7 +177,7 @@ let package = Package(
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], path: "Tests/TopologyTests", swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Bus", "Messages", "Topology", "TestSupport", "Credentials", "Auth",
+            dependencies: ["Bus", "Messages", "Topology", "TestSupport", "Credentials", "Auth", "Consensus", "LedgerKit",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates"),
             ],
             path: "Tests/IntegrationTests",

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libzmq3-dev libsqlite3-dev libsuitesparse-dev pkg-config openssl)
+packages=(libzmq3-dev libsqlite3-dev libsuitesparse-dev sqlite3 etcd-server pkg-config openssl)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

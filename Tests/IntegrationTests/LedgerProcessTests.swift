@@ -1,0 +1,205 @@
+import Bus
+import Consensus
+import Crypto
+import Foundation
+import Glibc
+import LedgerKit
+import Synchronization
+import Testing
+
+/// Four (or seven) real ledger processes on loopback, with keys made as `gridtrade ledger keygen` makes them.
+final class LedgerRig: Sendable {
+    let nodes: [ServiceProcess]
+    let clients: [RPCClient]
+    let keys: URL
+
+    init(count: Int = 4, viewChangeMs: Int = 1_000) async throws {
+        let keys = try temporaryDirectory("ledger-keys")
+        self.keys = keys
+        _ = try DataCenterKeys.generate(count: count, in: keys)
+        let ports = try (0..<count).map { _ in (try freePort(), try freePort()) }
+        let peers = ports.map { "tcp://127.0.0.1:\($0.0)" }.joined(separator: ",")
+        nodes = try (0..<count).map { index in
+            try ServiceProcess("ledger", instance: "ledger-\(index + 1)", rpcPort: ports[index].0, eventsPort: ports[index].1, environment: [
+                "GRIDTRADE_LEDGER_NODE": "\(index + 1)",
+                "GRIDTRADE_LEDGER_PEERS": peers,
+                "GRIDTRADE_LEDGER_KEY": keys.appendingPathComponent("node-\(index + 1).pem").path,
+                "GRIDTRADE_LEDGER_MEMBERS": keys.appendingPathComponent("members.pem").path,
+                "GRIDTRADE_LEDGER_VIEW_CHANGE_MS": "\(viewChangeMs)",
+            ])
+        }
+        for node in nodes { try await node.waitHealthy() }
+        clients = try nodes.map { try RPCClient(endpoint: $0.rpcEndpoint) }
+    }
+
+    func status(_ index: Int) async throws -> LedgerStatus { try await clients[index].call(LedgerAPI.status, Empty(), deadline: .seconds(2)) }
+
+    /// Waits until `check` holds (20 s).
+    func eventually(_ what: String, timeout: Duration = .seconds(20), _ check: () async -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !(await check()) {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("timed out waiting until \(what)")
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    func stop() async {
+        clients.forEach { $0.close() }
+        for node in nodes { await node.stop() }
+    }
+}
+
+/// Clients that keep submitting through the given nodes; every commit they are told of is remembered.
+final class SteadyLoad: Sendable {
+    private final class Shared: Sendable {
+        let acknowledged = Mutex<[String: UInt64]>([:])
+        let running = Atomic<Bool>(true)
+    }
+
+    private let shared = Shared()
+    private let task: Task<Void, Never>
+
+    init(through clients: [RPCClient]) {
+        let key = P256Keys.fresh()
+        let shared = self.shared
+        task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for (index, client) in clients.enumerated() {
+                    group.addTask {
+                        var n = 0
+                        while shared.running.load(ordering: .relaxed) {
+                            n += 1
+                            let transaction = P256TransactionVerifier.sign(payload: Data("load \(index) \(n) \(UUID())".utf8), with: key)
+                            if let reply = try? await client.call(LedgerAPI.submit, SubmitRequest(transaction: transaction, wait: true), deadline: .seconds(20)),
+                               reply.committed, let height = reply.height {
+                                shared.acknowledged.withLock { $0[reply.transactionId] = height }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    var count: Int { shared.acknowledged.withLock { $0.count } }
+    var ids: [String] { shared.acknowledged.withLock { Array($0.keys) } }
+
+    func stop() async {
+        shared.running.store(false, ordering: .relaxed)
+        await task.value
+    }
+}
+
+@Suite("Ledger data centers as real processes", .serialized)
+struct LedgerProcessTests {
+    @Test("under load, kill -9 a replica: the others keep committing; restarted, it catches up to the same tip")
+    func replicaCrash() async throws {
+        let rig = try await LedgerRig()
+        defer { Task { await rig.stop() } }
+        let load = SteadyLoad(through: Array(rig.clients[0...1]))
+        try await rig.eventually("20 transactions are committed") { load.count >= 20 }
+
+        _ = await rig.nodes[2].stop(signal: SIGKILL)
+        let before = load.count
+        try await rig.eventually("commits go on with a replica down") { load.count >= before + 40 }
+
+        try rig.nodes[2].start()
+        try await rig.nodes[2].waitHealthy()
+        try await rig.eventually("more commits after the restart") { load.count >= before + 80 }
+        await load.stop()
+        try await rig.eventually("every node has the same tip") {
+            guard let statuses = try? await [rig.status(0), rig.status(1), rig.status(2), rig.status(3)] else { return false }
+            return Set(statuses.map(\.tip)).count == 1 && statuses[0].height > 0
+        }
+        // Every acknowledged transaction is on the restarted node too.
+        for id in load.ids.prefix(50) {
+            let reply = try await rig.clients[2].call(LedgerAPI.getTransaction, TransactionQuery(transactionId: id))
+            #expect(reply.committed)
+        }
+    }
+
+    @Test("kill -9 the primary: a view change follows and no acknowledged transaction is lost")
+    func primaryCrash() async throws {
+        let rig = try await LedgerRig()
+        defer { Task { await rig.stop() } }
+        #expect(try await rig.status(1).primary == 0)
+        let load = SteadyLoad(through: Array(rig.clients[1...3]))
+        try await rig.eventually("20 transactions are committed") { load.count >= 20 }
+
+        _ = await rig.nodes[0].stop(signal: SIGKILL)
+        let before = load.count
+        try await rig.eventually("a new view commits again", timeout: .seconds(40)) { load.count >= before + 30 }
+        let status = try await rig.status(1)
+        #expect(status.view > 0 && status.primary != 0)
+        await load.stop()
+
+        try rig.nodes[0].start()
+        try await rig.nodes[0].waitHealthy()
+        let acknowledged = load.ids
+        try await rig.eventually("the old primary has caught up") {
+            guard let a = try? await rig.status(0), let b = try? await rig.status(1) else { return false }
+            return a.tip == b.tip && a.height == b.height
+        }
+        for node in 0..<4 {
+            for id in acknowledged {
+                let reply = try await rig.clients[node].call(LedgerAPI.getTransaction, TransactionQuery(transactionId: id))
+                #expect(reply.committed, "node \(node + 1) lost \(id)")
+            }
+        }
+    }
+
+    @Test("a node whose stored block is altered is caught by gridtrade ledger verify, naming the height")
+    func alteredBlock() async throws {
+        let rig = try await LedgerRig()
+        defer { Task { await rig.stop() } }
+        let load = SteadyLoad(through: [rig.clients[0]])
+        try await rig.eventually("10 transactions are committed") { load.count >= 10 }
+        await load.stop()
+        let node = rig.nodes[1]
+        try await rig.eventually("node 2 stores a block") { ((try? await rig.status(1).height) ?? 0) >= 2 }
+        await node.stop()
+
+        let gridtrade = binDirectory.appendingPathComponent("gridtrade")
+        let members = rig.keys.appendingPathComponent("members.pem").path
+        let intact = try await run(gridtrade, ["ledger", "verify", "--data-dir", node.dataDirectory.path, "--members", members])
+        #expect(intact.status == 0 && intact.output.contains("intact"), "\(intact.output)\(intact.error)")
+
+        // Change one transaction's payload in block 2, leaving its header and certificate alone.
+        let database = node.dataDirectory.appendingPathComponent("ledger.sqlite").path
+        let hex = try await run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [database, "SELECT hex(body) FROM block WHERE height = 2"]).output
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let stored = try JSONDecoder().decode(CommittedBlock.self, from: Data(hexDigits: hex))
+        var transactions = stored.block.transactions
+        try #require(!transactions.isEmpty)
+        let first = transactions[0]
+        transactions[0] = Transaction(payload: first.payload + Data("!".utf8), submitter: first.submitter, signature: first.signature)
+        let altered = CommittedBlock(block: Block(header: stored.block.header, transactions: transactions), certificate: stored.certificate)
+        let body = try JSONEncoder().encode(altered).map { String(format: "%02x", $0) }.joined()
+        let update = try await run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [database, "UPDATE block SET body = X'\(body)' WHERE height = 2"])
+        #expect(update.status == 0, "\(update.error)")
+
+        let caught = try await run(gridtrade, ["ledger", "verify", "--data-dir", node.dataDirectory.path, "--members", members])
+        #expect(caught.status == 1)
+        #expect(caught.output.contains("ALTERED at height 2"), "\(caught.output)\(caught.error)")
+    }
+}
+
+enum P256Keys {
+    static func fresh() -> P256.Signing.PrivateKey { P256.Signing.PrivateKey() }
+}
+
+extension Data {
+    init(hexDigits: String) {
+        var bytes = [UInt8]()
+        var index = hexDigits.startIndex
+        while index < hexDigits.endIndex {
+            let next = hexDigits.index(index, offsetBy: 2)
+            bytes.append(UInt8(hexDigits[index..<next], radix: 16)!)
+            index = next
+        }
+        self.init(bytes)
+    }
+}
