@@ -70,8 +70,9 @@ struct LimitScan {
         for state in violatedStates() {
             let fk = state.map { flows[table.contingencies[$0]] } ?? 0
             let dk = state.map { delta[table.contingencies[$0]] } ?? 0
+            let offset = (state ?? 0) * table.monitored.count, outage = state != nil
             for j in table.monitored.indices {
-                let factor = state.map { table.lodf[$0 * table.monitored.count + j] } ?? 0
+                let factor = outage ? table.lodf[offset + j] : 0
                 let b = monitoredFlows[j] + factor * fk, d = monitoredDelta[j] + factor * dk
                 let largest = LimitRule.largestMW(flow: b, perMW: d, limit: table.limits[j], mw: mw, tolerance: tolerance)
                 if largest.isFinite { found.append(Constraint(branch: table.monitored[j], state: state, largestMW: largest, flow: b, perMW: d, limit: table.limits[j])) }
