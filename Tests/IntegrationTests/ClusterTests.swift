@@ -1,4 +1,8 @@
+import Bus
+import Consensus
+import Crypto
 import Foundation
+import LedgerKit
 import Glibc
 import Testing
 import Topology
@@ -15,11 +19,16 @@ struct ClusterTests {
             var healthy: Bool
         }
 
-        var services: [Service]
-        var ledger: [JSONValueStub]
-    }
+        struct LedgerNode: Decodable {
+            var node: String
+            var height: UInt64
+            var tip: String
+            var view: UInt64
+        }
 
-    struct JSONValueStub: Decodable {}
+        var services: [Service]
+        var ledger: [LedgerNode]
+    }
 
     let gridtrade = binDirectory.appendingPathComponent("gridtrade")
     let compose = repositoryRoot.appendingPathComponent("compose.yaml")
@@ -68,7 +77,8 @@ struct ClusterTests {
         #expect(first.services.map(\.name) == expected.map(\.name))
         #expect(first.services.allSatisfy { $0.healthy })
         #expect(first.services.map(\.endpoint) == expected.map(\.rpcEndpoint))
-        #expect(first.ledger.isEmpty)
+        #expect(first.ledger.map(\.node) == ["ledger-1", "ledger-2", "ledger-3", "ledger-4"])
+        #expect(first.ledger.allSatisfy { $0.view == 0 })
         let pids = Dictionary(uniqueKeysWithValues: first.services.map { ($0.name, try! #require($0.pid)) })
 
         // Idempotent: nothing restarts.
@@ -112,6 +122,21 @@ struct ClusterTests {
         let report = try await status(home)
         #expect(report.services.filter { $0.name.hasPrefix("ledger-") }.map(\.name) == (1...7).map { "ledger-\($0)" })
         #expect(report.services.allSatisfy { $0.healthy })
+        // The seven data centers agree on a block: one transaction, then the same tip everywhere.
+        let ledger1 = try #require(report.services.first { $0.name == "ledger-1" })
+        let client = try RPCClient(endpoint: ledger1.endpoint)
+        defer { client.close() }
+        let transaction = P256TransactionVerifier.sign(payload: Data("seven".utf8), with: P256.Signing.PrivateKey())
+        let reply = try await client.call(LedgerAPI.submit, SubmitRequest(transaction: transaction, wait: true), deadline: .seconds(20))
+        #expect(reply.committed && reply.height == 1)
+        var agreed = false
+        for _ in 0..<100 where !agreed {
+            let nodes = try await status(home).ledger
+            agreed = nodes.count == 7 && nodes.allSatisfy { $0.height >= 1 } && Set(nodes.map(\.tip)).count == 1
+            if !agreed { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let final = try await status(home).ledger
+        #expect(agreed, "\(final)")
         #expect(try await run(gridtrade, ["down", "--home", home.path]).status == 0)
     }
 }

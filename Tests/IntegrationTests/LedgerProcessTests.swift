@@ -98,55 +98,57 @@ struct LedgerProcessTests {
     @Test("under load, kill -9 a replica: the others keep committing; restarted, it catches up to the same tip")
     func replicaCrash() async throws {
         let rig = try await LedgerRig()
-        defer { Task { await rig.stop() } }
-        let load = SteadyLoad(through: Array(rig.clients[0...1]))
-        try await rig.eventually("20 transactions are committed") { load.count >= 20 }
+        try await stopping(rig.stop) {
+            let load = SteadyLoad(through: Array(rig.clients[0...1]))
+            try await rig.eventually("20 transactions are committed") { load.count >= 20 }
 
-        _ = await rig.nodes[2].stop(signal: SIGKILL)
-        let before = load.count
-        try await rig.eventually("commits go on with a replica down") { load.count >= before + 40 }
+            _ = await rig.nodes[2].stop(signal: SIGKILL)
+            let before = load.count
+            try await rig.eventually("commits go on with a replica down") { load.count >= before + 40 }
 
-        try rig.nodes[2].start()
-        try await rig.nodes[2].waitHealthy()
-        try await rig.eventually("more commits after the restart") { load.count >= before + 80 }
-        await load.stop()
-        try await rig.eventually("every node has the same tip") {
-            guard let statuses = try? await [rig.status(0), rig.status(1), rig.status(2), rig.status(3)] else { return false }
-            return Set(statuses.map(\.tip)).count == 1 && statuses[0].height > 0
-        }
-        // Every acknowledged transaction is on the restarted node too.
-        for id in load.ids.prefix(50) {
-            let reply = try await rig.clients[2].call(LedgerAPI.getTransaction, TransactionQuery(transactionId: id))
-            #expect(reply.committed)
+            try rig.nodes[2].start()
+            try await rig.nodes[2].waitHealthy()
+            try await rig.eventually("more commits after the restart") { load.count >= before + 80 }
+            await load.stop()
+            try await rig.eventually("every node has the same tip") {
+                guard let statuses = try? await [rig.status(0), rig.status(1), rig.status(2), rig.status(3)] else { return false }
+                return Set(statuses.map(\.tip)).count == 1 && statuses[0].height > 0
+            }
+            // Every acknowledged transaction is on the restarted node too.
+            for id in load.ids.prefix(50) {
+                let reply = try await rig.clients[2].call(LedgerAPI.getTransaction, TransactionQuery(transactionId: id))
+                #expect(reply.committed)
+            }
         }
     }
 
     @Test("kill -9 the primary: a view change follows and no acknowledged transaction is lost")
     func primaryCrash() async throws {
         let rig = try await LedgerRig()
-        defer { Task { await rig.stop() } }
-        #expect(try await rig.status(1).primary == 0)
-        let load = SteadyLoad(through: Array(rig.clients[1...3]))
-        try await rig.eventually("20 transactions are committed") { load.count >= 20 }
+        try await stopping(rig.stop) {
+            #expect(try await rig.status(1).primary == 0)
+            let load = SteadyLoad(through: Array(rig.clients[1...3]))
+            try await rig.eventually("20 transactions are committed") { load.count >= 20 }
 
-        _ = await rig.nodes[0].stop(signal: SIGKILL)
-        let before = load.count
-        try await rig.eventually("a new view commits again", timeout: .seconds(40)) { load.count >= before + 30 }
-        let status = try await rig.status(1)
-        #expect(status.view > 0 && status.primary != 0)
-        await load.stop()
+            _ = await rig.nodes[0].stop(signal: SIGKILL)
+            let before = load.count
+            try await rig.eventually("a new view commits again", timeout: .seconds(40)) { load.count >= before + 30 }
+            let status = try await rig.status(1)
+            #expect(status.view > 0 && status.primary != 0)
+            await load.stop()
 
-        try rig.nodes[0].start()
-        try await rig.nodes[0].waitHealthy()
-        let acknowledged = load.ids
-        try await rig.eventually("the old primary has caught up") {
-            guard let a = try? await rig.status(0), let b = try? await rig.status(1) else { return false }
-            return a.tip == b.tip && a.height == b.height
-        }
-        for node in 0..<4 {
-            for id in acknowledged {
-                let reply = try await rig.clients[node].call(LedgerAPI.getTransaction, TransactionQuery(transactionId: id))
-                #expect(reply.committed, "node \(node + 1) lost \(id)")
+            try rig.nodes[0].start()
+            try await rig.nodes[0].waitHealthy()
+            let acknowledged = load.ids
+            try await rig.eventually("the old primary has caught up") {
+                guard let a = try? await rig.status(0), let b = try? await rig.status(1) else { return false }
+                return a.tip == b.tip && a.height == b.height
+            }
+            for node in 0..<4 {
+                for id in acknowledged {
+                    let reply = try await rig.clients[node].call(LedgerAPI.getTransaction, TransactionQuery(transactionId: id))
+                    #expect(reply.committed, "node \(node + 1) lost \(id)")
+                }
             }
         }
     }
@@ -154,36 +156,37 @@ struct LedgerProcessTests {
     @Test("a node whose stored block is altered is caught by gridtrade ledger verify, naming the height")
     func alteredBlock() async throws {
         let rig = try await LedgerRig()
-        defer { Task { await rig.stop() } }
-        let load = SteadyLoad(through: [rig.clients[0]])
-        try await rig.eventually("10 transactions are committed") { load.count >= 10 }
-        await load.stop()
-        let node = rig.nodes[1]
-        try await rig.eventually("node 2 stores a block") { ((try? await rig.status(1).height) ?? 0) >= 2 }
-        await node.stop()
+        try await stopping(rig.stop) {
+            let load = SteadyLoad(through: [rig.clients[0]])
+            try await rig.eventually("10 transactions are committed") { load.count >= 10 }
+            await load.stop()
+            let node = rig.nodes[1]
+            try await rig.eventually("node 2 stores a block") { ((try? await rig.status(1).height) ?? 0) >= 2 }
+            await node.stop()
 
-        let gridtrade = binDirectory.appendingPathComponent("gridtrade")
-        let members = rig.keys.appendingPathComponent("members.pem").path
-        let intact = try await run(gridtrade, ["ledger", "verify", "--data-dir", node.dataDirectory.path, "--members", members])
-        #expect(intact.status == 0 && intact.output.contains("intact"), "\(intact.output)\(intact.error)")
+            let gridtrade = binDirectory.appendingPathComponent("gridtrade")
+            let members = rig.keys.appendingPathComponent("members.pem").path
+            let intact = try await run(gridtrade, ["ledger", "verify", "--data-dir", node.dataDirectory.path, "--members", members])
+            #expect(intact.status == 0 && intact.output.contains("intact"), "\(intact.output)\(intact.error)")
 
-        // Change one transaction's payload in block 2, leaving its header and certificate alone.
-        let database = node.dataDirectory.appendingPathComponent("ledger.sqlite").path
-        let hex = try await run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [database, "SELECT hex(body) FROM block WHERE height = 2"]).output
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let stored = try JSONDecoder().decode(CommittedBlock.self, from: Data(hexDigits: hex))
-        var transactions = stored.block.transactions
-        try #require(!transactions.isEmpty)
-        let first = transactions[0]
-        transactions[0] = Transaction(payload: first.payload + Data("!".utf8), submitter: first.submitter, signature: first.signature)
-        let altered = CommittedBlock(block: Block(header: stored.block.header, transactions: transactions), certificate: stored.certificate)
-        let body = try JSONEncoder().encode(altered).map { String(format: "%02x", $0) }.joined()
-        let update = try await run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [database, "UPDATE block SET body = X'\(body)' WHERE height = 2"])
-        #expect(update.status == 0, "\(update.error)")
+            // Change one transaction's payload in block 2, leaving its header and certificate alone.
+            let database = node.dataDirectory.appendingPathComponent("ledger.sqlite").path
+            let hex = try await run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [database, "SELECT hex(body) FROM block WHERE height = 2"]).output
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let stored = try JSONDecoder().decode(CommittedBlock.self, from: Data(hexDigits: hex))
+            var transactions = stored.block.transactions
+            try #require(!transactions.isEmpty)
+            let first = transactions[0]
+            transactions[0] = Transaction(payload: first.payload + Data("!".utf8), submitter: first.submitter, signature: first.signature)
+            let altered = CommittedBlock(block: Block(header: stored.block.header, transactions: transactions), certificate: stored.certificate)
+            let body = try JSONEncoder().encode(altered).map { String(format: "%02x", $0) }.joined()
+            let update = try await run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [database, "UPDATE block SET body = X'\(body)' WHERE height = 2"])
+            #expect(update.status == 0, "\(update.error)")
 
-        let caught = try await run(gridtrade, ["ledger", "verify", "--data-dir", node.dataDirectory.path, "--members", members])
-        #expect(caught.status == 1)
-        #expect(caught.output.contains("ALTERED at height 2"), "\(caught.output)\(caught.error)")
+            let caught = try await run(gridtrade, ["ledger", "verify", "--data-dir", node.dataDirectory.path, "--members", members])
+            #expect(caught.status == 1)
+            #expect(caught.output.contains("ALTERED at height 2"), "\(caught.output)\(caught.error)")
+        }
     }
 }
 

@@ -116,62 +116,64 @@ struct ReviewDispatchProcessTests {
     @Test("a confirmed order is approved by the trading center and checked by the dispatch center, both signed; a price above the cap is refused and never reaches the network")
     func reviewAndCheck() async throws {
         let rig = try await TradeDeskRig(priceCap: 20)
-        defer { Task { await rig.stop() } }
-        let authority = rig.market.registry.authority
+        try await stopping(rig.stop) {
+            let authority = rig.market.registry.authority
 
-        let order = try await rig.confirmedOrder("GU1", mwh: 10 * rig.hours)
-        let review = try await rig.decision(order.id)
-        let decision = try StatementSignature.verify(
-            review.statement, as: ReviewDecision.self, kind: SignedStatement.Kind.reviewDecision, role: .tradingCenter, authority: authority
-        )
-        #expect(decision.status == .approved, "\(decision.reasons)")
-        #expect(decision == review.decision && decision.order.id == order.id)
-        #expect(decision.order.signatures?.count == 2)
+            let order = try await rig.confirmedOrder("GU1", mwh: 10 * rig.hours)
+            let review = try await rig.decision(order.id)
+            let decision = try StatementSignature.verify(
+                review.statement, as: ReviewDecision.self, kind: SignedStatement.Kind.reviewDecision, role: .tradingCenter, authority: authority
+            )
+            #expect(decision.status == .approved, "\(decision.reasons)")
+            #expect(decision == review.decision && decision.order.id == order.id)
+            #expect(decision.order.signatures?.count == 2)
 
-        let expensive = try await rig.confirmedOrder("GU2", mwh: 100, price: 30)
-        let refused = try await rig.decision(expensive.id)
-        #expect(refused.decision.status == .rejected)
-        #expect(refused.decision.reasons.contains { $0.contains("cap 20.0") }, "\(refused.decision.reasons)")
+            let expensive = try await rig.confirmedOrder("GU2", mwh: 100, price: 30)
+            let refused = try await rig.decision(expensive.id)
+            #expect(refused.decision.status == .rejected)
+            #expect(refused.decision.reasons.contains { $0.contains("cap 20.0") }, "\(refused.decision.reasons)")
 
-        let checked = try await rig.result(order.id)
-        let result = try StatementSignature.verify(
-            checked.statement, as: SecurityCheckResult.self, kind: SignedStatement.Kind.securityCheck, role: .dispatchCenter, authority: authority
-        )
-        #expect(result == checked.result && result.checker == rig.dispatchCenter.memberID)
-        #expect(result.sellerBus == 1 && result.buyerBus == 4 && result.nMinus1)
-        // 10 MW over the month, which case30 carries.
-        #expect(result.status == .accepted && abs(result.months[0].requestedMw - 10) < 1e-9 && abs(result.acceptedMwh - 10 * rig.hours) < 1e-6)
+            let checked = try await rig.result(order.id)
+            let result = try StatementSignature.verify(
+                checked.statement, as: SecurityCheckResult.self, kind: SignedStatement.Kind.securityCheck, role: .dispatchCenter, authority: authority
+            )
+            #expect(result == checked.result && result.checker == rig.dispatchCenter.memberID)
+            #expect(result.sellerBus == 1 && result.buyerBus == 4 && result.nMinus1)
+            // 10 MW over the month, which case30 carries.
+            #expect(result.status == .accepted && abs(result.months[0].requestedMw - 10) < 1e-9 && abs(result.acceptedMwh - 10 * rig.hours) < 1e-6)
 
-        // The refused order was passed over: a later approved one is checked, the refused one never is.
-        let later = try await rig.confirmedOrder("GU3", mwh: rig.hours)
-        _ = try await rig.result(later.id)
-        #expect(await code { try await rig.dispatchClient.call(DispatchAPI.getResult, CheckQuery(orderId: expensive.id)) } == 5)
+            // The refused order was passed over: a later approved one is checked, the refused one never is.
+            let later = try await rig.confirmedOrder("GU3", mwh: rig.hours)
+            _ = try await rig.result(later.id)
+            #expect(await code { try await rig.dispatchClient.call(DispatchAPI.getResult, CheckQuery(orderId: expensive.id)) } == 5)
+        }
     }
 
     @Test("orders stack on the network in review order, as the CLI stacks the same trades; after kill -9 dispatch rebuilds the stack")
     func stackingAndRestart() async throws {
         let rig = try await TradeDeskRig()
-        defer { Task { await rig.stop() } }
-        let hours = rig.hours
-        // Large transfers from buses 1, 2 and 3 to bus 4 (the paper's units and mill on case30).
-        let first = try await rig.confirmedOrder("GU1", mwh: 60 * hours)
-        let second = try await rig.confirmedOrder("GU2", mwh: 60 * hours)
-        let a = try await rig.result(first.id).result
-        let b = try await rig.result(second.id).result
+        try await stopping(rig.stop) {
+            let hours = rig.hours
+            // Large transfers from buses 1, 2 and 3 to bus 4 (the paper's units and mill on case30).
+            let first = try await rig.confirmedOrder("GU1", mwh: 60 * hours)
+            let second = try await rig.confirmedOrder("GU2", mwh: 60 * hours)
+            let a = try await rig.result(first.id).result
+            let b = try await rig.result(second.id).result
 
-        _ = await rig.dispatch.stop(signal: SIGKILL)
-        try rig.dispatch.start()
-        try await rig.dispatch.waitHealthy()
-        let third = try await rig.confirmedOrder("GU3", mwh: 60 * hours)
-        let c = try await rig.result(third.id).result
+            _ = await rig.dispatch.stop(signal: SIGKILL)
+            try rig.dispatch.start()
+            try await rig.dispatch.waitHealthy()
+            let third = try await rig.confirmedOrder("GU3", mwh: 60 * hours)
+            let c = try await rig.result(third.id).result
 
-        let expected = try await rig.cliOutcomes([(first.id, 1, 4, 60), (second.id, 2, 4, 60), (third.id, 3, 4, 60)])
-        for result in [a, b, c] {
-            let cli = try #require(expected[result.orderId])
-            #expect(abs(result.months[0].acceptedMw - cli) < 1e-6, "\(result.orderId): dispatch \(result.months[0].acceptedMw) MW, CLI \(cli) MW")
+            let expected = try await rig.cliOutcomes([(first.id, 1, 4, 60), (second.id, 2, 4, 60), (third.id, 3, 4, 60)])
+            for result in [a, b, c] {
+                let cli = try #require(expected[result.orderId])
+                #expect(abs(result.months[0].acceptedMw - cli) < 1e-6, "\(result.orderId): dispatch \(result.months[0].acceptedMw) MW, CLI \(cli) MW")
+            }
+            // The stack must bind somewhere, or the comparison says little.
+            #expect([a, b, c].contains { $0.status != .accepted }, "\([a, b, c].map(\.status))")
+            #expect(c.reviewSeq > b.reviewSeq && b.reviewSeq > a.reviewSeq)
         }
-        // The stack must bind somewhere, or the comparison says little.
-        #expect([a, b, c].contains { $0.status != .accepted }, "\([a, b, c].map(\.status))")
-        #expect(c.reviewSeq > b.reviewSeq && b.reviewSeq > a.reviewSeq)
     }
 }

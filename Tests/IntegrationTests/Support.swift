@@ -129,3 +129,14 @@ func run(_ executable: URL, _ arguments: [String], environment: [String: String]
     while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
     return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
 }
+
+/// Runs `body`, then `stop` whether or not it failed: a test never leaves its processes running.
+func stopping(_ stop: () async -> Void, _ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        await stop()
+        throw error
+    }
+    await stop()
+}
