@@ -25,6 +25,10 @@ public final class DCNetwork: Sendable {
     private let factor: Mutex<KLUFactorization>
     /// The N-1 sensitivities, built on first use and shared by every `SecurityCheck` of this network.
     private let contingencyTable = Mutex<ContingencyTable?>(nil)
+    /// The case's net injection per internal bus in MW, phase-shift injections included.
+    let baseInjectionMW: [Double]
+    /// Per branch row: Pfinj in p.u. (0 when out of service).
+    let shiftInjection: [Double]
 
     /// Builds B as makeBdc does and solves the base case as rundcpf does: branches with BR_STATUS 0
     /// or an isolated (type 4) end and generators with GEN_STATUS <= 0 or on an isolated bus are
@@ -104,6 +108,8 @@ public final class DCNetwork: Sendable {
         toIndex = to
         susceptance = b
         branches = infos
+        baseInjectionMW = injection
+        self.shiftInjection = shiftInjection
 
         if let stray = Self.firstUnreached(buses: n, from: from, to: to, start: reference) {
             throw .islanded(bus: numbers[stray], reference: numbers[reference])
@@ -211,6 +217,31 @@ public final class DCNetwork: Sendable {
             let built = ContingencyTable(network: self)
             table = built
             return built
+        }
+    }
+
+    /// A DC power flow on this topology for another dispatch: `changesMW` adds to the case's net
+    /// injection at those buses (external numbers; the reference bus takes up the balance). The
+    /// factorisation is reused, so this is one solve and the branch flows: how the dispatch center
+    /// re-runs the network while its topology stands.
+    public func powerFlow(changesMW: [Int: Double] = [:]) throws(NetworkError) -> [Double] {
+        var injection = baseInjectionMW
+        for (bus, mw) in changesMW {
+            guard case .found(let i) = internalIndex(ofBus: bus) else { throw .notABus(bus) }
+            injection[i] += mw
+        }
+        let reference = referenceIndex
+        func reduced(_ i: Int) -> Int { i < reference ? i : i - 1 }
+        var angles = [Double](repeating: 0, count: busNumbers.count - 1)
+        for i in injection.indices where i != reference { angles[reduced(i)] = injection[i] / baseMVA }
+        factor.withLock { $0.solve(&angles, count: 1) }
+        return fromIndex.indices.map { l in
+            let f = fromIndex[l]
+            guard f >= 0 else { return 0 }
+            let t = toIndex[l]
+            let thetaF = f == reference ? 0 : angles[reduced(f)]
+            let thetaT = t == reference ? 0 : angles[reduced(t)]
+            return baseMVA * (susceptance[l] * (thetaF - thetaT) + shiftInjection[l])
         }
     }
 

@@ -110,3 +110,18 @@ import Testing
         #expect(throws: NetworkError.duplicateBus(2)) { try DCNetwork(case: duplicate) }
     }
 }
+
+@Suite("Power flows that reuse the factorisation")
+struct ReusedFactorisationTests {
+    @Test("no change gives the base flows; a change at two buses gives base + PTDF x MW on case30")
+    func reuse() throws {
+        let text = try String(contentsOfFile: Fixtures.casePath("case30.m"), encoding: .utf8)
+        let network = try DCNetwork(case: try MatpowerCase(parsing: text))
+        let same = try network.powerFlow()
+        for (flow, base) in zip(same, network.baseFlows) { #expect(abs(flow - base.flowMW) < 1e-9) }
+        let ptdf = try network.transferSensitivities(seller: 2, buyer: 30)
+        let moved = try network.powerFlow(changesMW: [2: 15, 30: -15])
+        for l in moved.indices { #expect(abs(moved[l] - (network.baseFlows[l].flowMW + 15 * ptdf[l])) < 1e-9, "branch \(l)") }
+        #expect(throws: NetworkError.self) { try network.powerFlow(changesMW: [999: 1]) }
+    }
+}
