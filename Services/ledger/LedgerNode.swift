@@ -21,13 +21,16 @@ final class LedgerNode: Sendable {
     private let logger: Logger
     private let publish: @Sendable (CommittedBlock) -> Void
     private let state: Mutex<Snapshot>
-    private let waiters = Mutex<[TransactionID: [CheckedContinuation<TransactionOutcome, Never>]]>([:])
+    private let waiters = Mutex<[TransactionID: [(token: UUID, continuation: CheckedContinuation<SubmitOutcome, Never>)]]>([:])
+    private let acceptances = Mutex<[TransactionID: [CheckedContinuation<SubmitOutcome, Never>]]>([:])
     private let locations = Mutex<[TransactionID: TransactionLocation]>([:])
     private let replica: Mutex<Replica>
 
-    enum TransactionOutcome: Sendable {
+    enum SubmitOutcome: Sendable {
+        case accepted
         case committed(TransactionLocation)
         case rejected(TransactionRejection)
+        case timedOut
     }
 
     /// What queries see of the core, updated after every turn.
@@ -83,21 +86,33 @@ final class LedgerNode: Sendable {
         for message in messages { feed(.message(message)) }
     }
 
-    /// Submits and, if asked, waits for the commit (the caller's deadline bounds the wait).
-    func submit(_ transaction: Transaction, wait: Bool) async -> TransactionOutcome? {
+    /// Submits a transaction. The answer comes after the turn that handled it, so `accepted` means
+    /// the core checked its signature and the record of it is on disk; with `wait`, after its commit
+    /// (or `timedOut` when `timeout` passes first).
+    func submit(_ transaction: Transaction, wait: Bool, timeout: Duration) async -> SubmitOutcome {
         let id = transaction.id
         if let location = location(of: id) { return .committed(location) }
-        guard wait else {
+        let outcome = await withCheckedContinuation { continuation in
+            acceptances.withLock { $0[id, default: []].append(continuation) }
             feed(.submit(transaction))
-            return nil
         }
+        guard wait, case .accepted = outcome else { return outcome }
+        return await commit(of: id, timeout: timeout)
+    }
+
+    private func commit(of id: TransactionID, timeout: Duration) async -> SubmitOutcome {
+        let token = UUID()
         return await withCheckedContinuation { continuation in
-            waiters.withLock { $0[id, default: []].append(continuation) }
-            // Registered first, so a commit cannot slip between the two.
-            if let location = location(of: id) {
-                resolve(id, .committed(location))
-            } else {
-                feed(.submit(transaction))
+            waiters.withLock { $0[id, default: []].append((token, continuation)) }
+            // Registered first, so a commit cannot slip between the check and the wait.
+            if let location = location(of: id) { resolve(id, .committed(location)) }
+            Task {
+                try? await Task.sleep(for: timeout)
+                let expired = waiters.withLock { waiting -> CheckedContinuation<SubmitOutcome, Never>? in
+                    guard let index = waiting[id]?.firstIndex(where: { $0.token == token }) else { return nil }
+                    return waiting[id]?.remove(at: index).continuation
+                }
+                expired?.resume(returning: .timedOut)
             }
         }
     }
@@ -106,11 +121,11 @@ final class LedgerNode: Sendable {
 
     func blocks(from: UInt64, through: UInt64) throws -> [CommittedBlock] { try store.blocks(from: from, through: through) }
 
-    /// The core's clock: every 10 ms.
-    func tick() async {
+    /// The core's clock.
+    func tick(every interval: Duration) async {
         while !Task.isCancelled {
             feed(.tick(nowMilliseconds: UInt64(Date().unixMilliseconds)))
-            try? await Task.sleep(for: .milliseconds(10))
+            try? await Task.sleep(for: interval)
         }
     }
 
@@ -135,6 +150,7 @@ final class LedgerNode: Sendable {
                 logger.critical("cannot write the ledger store; stopping", metadata: ["error": "\(error)"])
                 exit(1)
             }
+            answerSubmissions(queued, actions)
             replica.withLock { replica in
                 state.withLock { $0.view = replica.view; $0.viewActive = replica.viewActive }
             }
@@ -177,9 +193,27 @@ final class LedgerNode: Sendable {
         for block in committed { publish(block) }
     }
 
-    private func resolve(_ id: TransactionID, _ outcome: TransactionOutcome) {
+    private func resolve(_ id: TransactionID, _ outcome: SubmitOutcome) {
         let waiting = waiters.withLock { $0.removeValue(forKey: id) } ?? []
-        for continuation in waiting { continuation.resume(returning: outcome) }
+        for waiter in waiting { waiter.continuation.resume(returning: outcome) }
+    }
+
+    /// After the turn (its records durable): each submission of it learns whether it was taken.
+    private func answerSubmissions(_ inputs: [Input], _ actions: [Action]) {
+        var outcomes: [TransactionID: SubmitOutcome] = [:]
+        for action in actions {
+            switch action {
+            case let .transactionRejected(id, reason): outcomes[id] = .rejected(reason)
+            case let .transactionCommitted(id, location): outcomes[id] = .committed(location)
+            default: break
+            }
+        }
+        for input in inputs {
+            guard case .submit(let transaction) = input else { continue }
+            let id = transaction.id
+            let waiting = acceptances.withLock { $0.removeValue(forKey: id) } ?? []
+            for continuation in waiting { continuation.resume(returning: outcomes[id] ?? .accepted) }
+        }
     }
 }
 

@@ -9,10 +9,12 @@ final class LedgerService: Sendable {
     private let host: BusHost
     private let node: LedgerNode
     private let peers: PeerLinks
+    private let tick: Duration
 
     init(host: BusHost) throws {
         self.host = host
         let settings = try LedgerSettings(host.settings)
+        tick = settings.tick
         for path in [settings.keyPath, settings.membersPath] where !FileManager.default.fileExists(atPath: path) {
             throw SettingsError("\(path) does not exist: make the data centers' keys with `gridtrade ledger keygen` (gridtrade up does it for a local cluster)")
         }
@@ -45,15 +47,23 @@ final class LedgerService: Sendable {
             node.deliver(request.messages)
             return Empty()
         }
-        server.register(LedgerAPI.submit) { request, _ in
-            let id = request.transaction.id.hex
-            switch await node.submit(request.transaction, wait: request.wait ?? false) {
-            case .committed(let location)?:
+        server.register(LedgerAPI.submit) { request, context in
+            let transaction = request.transaction
+            let id = transaction.id.hex
+            // A batch of the largest transactions must still fit in one message between data centers.
+            guard transaction.payload.count <= LedgerLimits.maxPayloadBytes else {
+                throw RPCError(.invalidArgument, "transaction.payload is \(transaction.payload.count) bytes; at most \(LedgerLimits.maxPayloadBytes)")
+            }
+            let remaining = context.deadline.map { ContinuousClock.now.duration(to: $0) } ?? LedgerLimits.maxWait
+            switch await node.submit(transaction, wait: request.wait ?? false, timeout: min(remaining, LedgerLimits.maxWait)) {
+            case .committed(let location):
                 return SubmitReply(transactionId: id, committed: true, height: location.height, index: location.index)
-            case .rejected?:
-                throw RPCError(.unauthenticated, "the transaction's signature does not verify against its submitter key")
-            case nil:
+            case .accepted:
                 return SubmitReply(transactionId: id, committed: false)
+            case .rejected:
+                throw RPCError(.unauthenticated, "the transaction's signature does not verify against its submitter key")
+            case .timedOut:
+                throw RPCError(.deadlineExceeded, "transaction \(id) was accepted but not committed before the deadline; ask Ledger/GetTransaction")
             }
         }
         server.register(LedgerAPI.getTransaction) { query, _ in
@@ -72,10 +82,19 @@ final class LedgerService: Sendable {
         }
         server.register(LedgerAPI.getBlocks) { query, _ in
             guard query.from >= 1 else { throw RPCError(.invalidArgument, "from must be at least 1") }
-            let through = min(query.through ?? .max, query.from + 255)
+            let (last, overflow) = query.from.addingReportingOverflow(255)
+            let through = min(query.through ?? .max, overflow ? .max : last)
             return BlockList(blocks: try node.blocks(from: query.from, through: through))
         }
         Task { await node.run() }
-        Task { await node.tick() }
+        Task { [tick] in await node.tick(every: tick) }
     }
+}
+
+/// What one data center takes from a client.
+enum LedgerLimits {
+    /// 8 KiB: a full batch (256 of them, base64 in JSON) stays well inside the 4 MiB message limit.
+    static let maxPayloadBytes = 8 * 1024
+    /// The longest a `wait` holds a reply when the caller gave no deadline.
+    static let maxWait: Duration = .seconds(60)
 }

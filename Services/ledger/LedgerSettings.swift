@@ -1,3 +1,4 @@
+import Configuration
 import Consensus
 import Foundation
 import ServiceKit
@@ -11,6 +12,8 @@ struct LedgerSettings {
     let keyPath: String
     let membersPath: String
     let consensus: Consensus.Configuration
+    /// How often the core's clock is fed.
+    let tick: Duration
 
     init(_ settings: ServiceSettings) throws {
         let config = settings.config
@@ -27,12 +30,19 @@ struct LedgerSettings {
         index = node - 1
         keyPath = config.string(forKey: "ledger.key", default: data.appendingPathComponent("node-key.pem").path)
         membersPath = config.string(forKey: "ledger.members", default: data.appendingPathComponent("members.pem").path)
+        /// A whole number in `range`, or the setting's name and what it must be.
+        func number(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Int {
+            let value = config.int(forKey: ConfigKey(key), default: fallback)
+            guard range.contains(value) else { throw SettingsError("\(key) must be between \(range.lowerBound) and \(range.upperBound), not \(value)") }
+            return value
+        }
         var consensus = Consensus.Configuration(replicaCount: peers.count)
-        consensus.maxBatchSize = config.int(forKey: "ledger.batch.max", default: consensus.maxBatchSize)
-        consensus.batchDelay = UInt64(config.int(forKey: "ledger.batch.delay.ms", default: Int(consensus.batchDelay)))
-        consensus.checkpointInterval = UInt64(config.int(forKey: "ledger.checkpoint.interval", default: Int(consensus.checkpointInterval)))
-        consensus.viewChangeTimeout = UInt64(config.int(forKey: "ledger.view.change.ms", default: Int(consensus.viewChangeTimeout)))
+        consensus.maxBatchSize = try number("ledger.batch.max", consensus.maxBatchSize, 1...4_096)
+        consensus.batchDelay = UInt64(try number("ledger.batch.delay.ms", Int(consensus.batchDelay), 0...10_000))
+        consensus.checkpointInterval = UInt64(try number("ledger.checkpoint.interval", Int(consensus.checkpointInterval), 1...100_000))
+        consensus.viewChangeTimeout = UInt64(try number("ledger.view.change.ms", Int(consensus.viewChangeTimeout), 100...600_000))
         if let problem = consensus.problem { throw SettingsError("ledger: \(problem)") }
         self.consensus = consensus
+        tick = .milliseconds(try number("ledger.tick.ms", 5, 1...1_000))
     }
 }

@@ -95,6 +95,36 @@ final class SteadyLoad: Sendable {
 
 @Suite("Ledger data centers as real processes", .serialized)
 struct LedgerProcessTests {
+    @Test("bad input gets its code and changes nothing: a forged signature (16), an oversized payload (3), a bad id (3), a height past the end")
+    func badInput() async throws {
+        let rig = try await LedgerRig()
+        try await stopping(rig.stop) {
+            let client = rig.clients[1]
+            let key = P256.Signing.PrivateKey()
+            let good = P256TransactionVerifier.sign(payload: Data("good".utf8), with: key)
+            let forged = Transaction(payload: Data("forged".utf8), submitter: good.submitter, signature: good.signature)
+            #expect(await code { try await client.call(LedgerAPI.submit, SubmitRequest(transaction: forged, wait: true)) } == 16)
+            let huge = P256TransactionVerifier.sign(payload: Data(count: 9 * 1024), with: key)
+            #expect(await code { try await client.call(LedgerAPI.submit, SubmitRequest(transaction: huge)) } == 3)
+            #expect(await code { try await client.call(LedgerAPI.getTransaction, TransactionQuery(transactionId: "zz")) } == 3)
+            #expect(try await client.call(LedgerAPI.getBlocks, BlockQuery(from: .max)).blocks.isEmpty)
+
+            // Without wait the reply means accepted (checked and on disk), and the commit follows.
+            let accepted = try await client.call(LedgerAPI.submit, SubmitRequest(transaction: good))
+            #expect(!accepted.committed && accepted.transactionId == good.id.hex)
+            try await rig.eventually("the accepted transaction commits") {
+                (try? await rig.clients[3].call(LedgerAPI.getTransaction, TransactionQuery(transactionId: good.id.hex)))?.committed == true
+            }
+            // Neither refused transaction reached any block.
+            for node in 0..<4 {
+                let blocks = try await rig.clients[node].call(LedgerAPI.getBlocks, BlockQuery(from: 1)).blocks
+                let ids = Set(blocks.flatMap { $0.block.transactions.map(\.id) })
+                #expect(ids.contains(good.id) && !ids.contains(forged.id) && !ids.contains(huge.id))
+            }
+            #expect(rig.nodes.allSatisfy { $0.process.isRunning })
+        }
+    }
+
     @Test("under load, kill -9 a replica: the others keep committing; restarted, it catches up to the same tip")
     func replicaCrash() async throws {
         let rig = try await LedgerRig()

@@ -17,7 +17,14 @@ enum LedgerKeys {
         }
         guard !files.isEmpty, files.count == nodes.count else { return 0 }
         let present = files.filter { FileManager.default.fileExists(atPath: $0.key) && FileManager.default.fileExists(atPath: $0.members) }
-        if present.count == files.count { return 0 }
+        if present.count == files.count {
+            // The same members file everywhere, listing exactly these nodes.
+            let listed = (try? DataCenterKeys.readMembers(from: files[0].members).count) ?? -1
+            guard listed == files.count else {
+                throw Failure("the data centers' keys list \(listed) nodes, this plan runs \(files.count): start the cluster with its original --ledger-nodes")
+            }
+            return 0
+        }
         guard present.isEmpty else {
             throw Failure("""
                 ledger keys exist for \(present.count) of \(files.count) data centers: a cluster's membership is fixed when it is \

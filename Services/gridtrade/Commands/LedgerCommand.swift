@@ -1,5 +1,6 @@
 import ArgumentParser
 import Consensus
+import Crypto
 import Foundation
 import LedgerKit
 
@@ -23,7 +24,10 @@ struct LedgerCommand: AsyncParsableCommand {
             guard nodes >= 4 else { throw ValidationError("--nodes must be at least 4 (n = 3f + 1 with f >= 1)") }
             let directory = URL(fileURLWithPath: out)
             let members = directory.appendingPathComponent("members.pem")
-            guard !FileManager.default.fileExists(atPath: members.path) else { throw Failure("\(members.path) exists; keys are made once per cluster") }
+            let existing = ["members.pem"] + (1...nodes).map { "node-\($0).pem" }
+            for name in existing where FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path) {
+                throw Failure("\(directory.appendingPathComponent(name).path) exists; keys are made once per cluster and never overwritten")
+            }
             _ = try DataCenterKeys.generate(count: nodes, in: directory)
             print("wrote node-1.pem ... node-\(nodes).pem and members.pem to \(directory.path)")
         }
@@ -66,7 +70,13 @@ struct LedgerCommand: AsyncParsableCommand {
                     printError("\(target.name): no \(database)")
                     throw ExitCode(2)
                 }
-                let keys = try DataCenterKeys.readMembers(from: target.members)
+                let keys: [P256.Signing.PublicKey]
+                do {
+                    keys = try DataCenterKeys.readMembers(from: target.members)
+                } catch {
+                    printError("\(target.name): cannot read the data centers' keys at \(target.members): \(error)")
+                    throw ExitCode(2)
+                }
                 let blocks: [CommittedBlock]
                 do {
                     blocks = try LedgerStore(path: database, readOnly: true).blocks()

@@ -26,6 +26,7 @@ struct Up: AsyncParsableCommand {
     var timeout: Int = 60
 
     func run() async throws {
+        if let ledgerNodes, ledgerNodes < 4 { throw ValidationError("--ledger-nodes must be at least 4 (n = 3f + 1 data centers, f >= 1)") }
         let home = cluster.clusterHome
         let previous = try home.loadState()
         let running = previous?.processes.filter(\.isRunning) ?? []

@@ -50,6 +50,20 @@ final class EtcdCluster {
         }
     }
 
+    /// "etcd 3.4.23", as the executable says of itself.
+    static func version(_ executable: String) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["--version"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { return "etcd" }
+        process.waitUntilExit()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return text.split(separator: "\n").first { $0.hasPrefix("etcd Version:") }
+            .map { "etcd " + $0.dropFirst("etcd Version:".count).trimmingCharacters(in: .whitespaces) } ?? "etcd"
+    }
+
     func stop() {
         for process in processes where process.isRunning { process.terminate() }
         for process in processes { process.waitUntilExit() }

@@ -29,14 +29,16 @@ struct LedgerBench: AsyncParsableCommand {
         guard transactions > 0, clients > 0, transactions >= clients else { throw ValidationError("--transactions must be at least --clients, both positive") }
         let binaries = binDir ?? ProcessControl.ownDirectory()
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gridtrade-bench-ledger-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        var finished = false
+        // Kept when something failed: the logs are what explains it.
+        defer { if finished { try? FileManager.default.removeItem(at: scratch) } }
         var results: [LoadResult] = []
         let load = LedgerLoad.transactions(transactions + 200)
         for count in nodes {
             log("ledger: \(count) data centers, \(transactions) transactions, \(clients) clients")
             let home = scratch.appendingPathComponent("ledger-\(count)")
-            let endpoints = try await BenchCluster.up(binaries: binaries, home: home, nodes: count, portOffset: portOffset)
             defer { BenchCluster.down(binaries: binaries, home: home) }
+            let endpoints = try await BenchCluster.up(binaries: binaries, home: home, nodes: count, portOffset: portOffset)
             _ = try await LedgerLoad.run(endpoints: endpoints, transactions: Array(load.prefix(200)), clients: min(clients, 200))
             let outcome = try await LedgerLoad.run(endpoints: endpoints, transactions: Array(load.dropFirst(200)), clients: clients)
             results.append(LoadResult(system: "gridtrade ledger (PBFT)", nodes: count, committed: outcome.committed, failed: outcome.failed, seconds: outcome.seconds, latencies: outcome.latencies))
@@ -48,9 +50,13 @@ struct LedgerBench: AsyncParsableCommand {
             try await cluster.waitReady()
             _ = await EtcdLoad.run(urls: cluster.clientURLs, count: 200, clients: min(clients, 200))
             let outcome = await EtcdLoad.run(urls: cluster.clientURLs, count: transactions, clients: clients)
-            results.append(LoadResult(system: "etcd 3.4 (Raft)", nodes: 4, committed: outcome.committed, failed: outcome.failed, seconds: outcome.seconds, latencies: outcome.latencies))
+            results.append(LoadResult(system: EtcdCluster.version(etcd) + " (Raft)", nodes: 4, committed: outcome.committed, failed: outcome.failed, seconds: outcome.seconds, latencies: outcome.latencies))
         }
         let verifications = SignatureBound.verificationsPerSecond()
+        for index in results.indices where results[index].system.hasPrefix("gridtrade") {
+            results[index].machineBoundPerSecond = verifications / Double(results[index].nodes)
+        }
+        finished = true
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

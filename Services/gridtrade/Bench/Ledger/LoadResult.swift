@@ -13,9 +13,12 @@ struct LoadResult: Encodable {
     var committedPerSecond: Double
     var latencyMs: Latency
     var failed: Int
+    /// For the ledger: P-256 verifications/s on all cores ÷ (1 signature × nodes).
+    var machineBoundPerSecond: Double?
 
     enum CodingKeys: String, CodingKey {
         case system, nodes, transactions, failed
+        case machineBoundPerSecond = "machine_bound_per_s"
         case committedPerSecond = "committed_per_s"
         case latencyMs = "latency_ms"
     }
