@@ -42,6 +42,7 @@ extension Replica {
             pending.removeValue(forKey: transaction.id)
         }
         uncertified[height] = block
+        executedAt[height] = now
         return hash
     }
 
@@ -70,6 +71,7 @@ extension Replica {
     mutating func finishCertified(_ block: Block, certificate: CommitCertificate) {
         let height = block.header.height
         uncertified.removeValue(forKey: height)
+        executedAt.removeValue(forKey: height)
         headerVotes.removeValue(forKey: height)
         ownHeaderVotes.removeValue(forKey: height)
         certifiedHeight = height

@@ -7,7 +7,7 @@ extension Replica {
 
     /// Answers a peer's status with what it lacks: blocks it can fetch from here, header votes for blocks it
     /// executed, the new-view of a view it missed, and (when it has been stuck for a whole status interval)
-    /// this view's pre-prepares and this replica's votes above its executed height.
+    /// this view's pre-prepares above its executed height.
     mutating func receiveStatus(_ status: Status, from sender: ReplicaID) {
         let previous = peerStatus[sender]
         peerStatus[sender] = status
@@ -29,9 +29,9 @@ extension Replica {
         guard upper > status.executedHeight else { return }
         for sequence in (status.executedHeight + 1)...upper {
             guard let entry = log[sequence], entry.view == view else { continue }
+            // Votes go again to everyone from `announce`; the primary's proposal is relayed here in case
+            // the primary cannot reach the peer.
             if let prePrepare = entry.prePrepare, sender != primary { send(prePrepare, to: sender) }
-            if let prepare = entry.ownPrepare { send(prepare, to: sender) }
-            if let commit = entry.ownCommit { send(commit, to: sender) }
         }
     }
 
@@ -90,6 +90,7 @@ extension Replica {
             for dropped in height...executedHeight {
                 for transaction in uncertified[dropped]?.transactions ?? [] { executedTransactions.removeValue(forKey: transaction.id) }
                 uncertified.removeValue(forKey: dropped)
+                executedAt.removeValue(forKey: dropped)
                 ownHeaderVotes.removeValue(forKey: dropped)
             }
         }

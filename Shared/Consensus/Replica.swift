@@ -22,6 +22,7 @@ public struct Replica: Sendable {
     var now: UInt64 = 0
     var started = false
     var lastStatusSent: UInt64 = 0
+    var lastAnnouncedFloor: UInt64 = 0
 
     // View
     public internal(set) var view: UInt64 = 0
@@ -50,6 +51,8 @@ public struct Replica: Sendable {
     var executedTimestamp: UInt64 = 0
     /// Executed blocks waiting for their certificate.
     var uncertified: [UInt64: Block] = [:]
+    /// When each of those was executed: one left uncertified for a timeout also means the view is stuck.
+    var executedAt: [UInt64: UInt64] = [:]
     var headerVotes: [UInt64: [ReplicaID: HeaderVote]] = [:]
     var ownHeaderVotes: [UInt64: SignedMessage] = [:]
     public internal(set) var certifiedHeight: UInt64 = 0
@@ -108,8 +111,8 @@ public struct Replica: Sendable {
     var highWatermark: UInt64 { lowWatermark + configuration.watermarkWindow }
     var f: Int { configuration.f }
 
-    /// The view-change timeout after `failedViews` consecutive view changes.
-    var currentTimeout: UInt64 { configuration.viewChangeTimeout << UInt64(min(failedViews, 6)) }
+    /// The view-change timeout after `failedViews` consecutive view changes: doubling, at most 16 times the base.
+    var currentTimeout: UInt64 { configuration.viewChangeTimeout << UInt64(min(failedViews, 4)) }
 
     // MARK: Outgoing
 
@@ -140,5 +143,20 @@ public struct Replica: Sendable {
         case .fetchBlocks(let range): receiveFetch(range, from: sender)
         case .blocks(let blocks): receiveBlocks(blocks, from: sender)
         }
+    }
+}
+
+extension Replica: CustomStringConvertible {
+    /// One line for logs and simulator reports.
+    public var description: String {
+        let sequences = log.keys.sorted()
+        let committedSlots = log.filter { $0.value.committed != nil }.keys.sorted()
+        return "\(id) view \(view)\(viewActive ? "" : " (changing)") executed \(executedHeight) certified \(certifiedHeight) "
+            + "low \(lowWatermark) next \(nextSequence) log \(sequences.first ?? 0)...\(sequences.last ?? 0) committed \(committedSlots.map(String.init).joined(separator: ",")) "
+            + "pending \(pending.count) (\(pending.values.filter(\.local).count) local) failed views \(failedViews) "
+            + "view changes \(viewChanges.mapValues(\.count).sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " "))"
+            + (log[executedHeight + 1].map { entry in
+                " | slot \(executedHeight + 1): view \(entry.view) pre-prepare \(entry.prePrepare != nil) prepares \(entry.prepares.count) commits \(entry.commits.count) own commit \(entry.ownCommit != nil) prepared in \(entry.preparedView.map(String.init) ?? "-")"
+            } ?? "")
     }
 }

@@ -110,6 +110,15 @@ public struct Scenario: Sendable, Codable {
         )
     }
 
+    /// The same schedule with the real 2f+1 quorums.
+    public var withCorrectQuorum: Scenario {
+        Scenario(
+            seed: seed, nodes: nodes, byzantine: byzantine, crashes: crashes, partitions: partitions, submissions: submissions,
+            dropRate: dropRate, duplicateRate: duplicateRate, minDelay: minDelay, maxDelay: maxDelay, healedAt: healedAt,
+            deadline: healedAt + 30_000, brokenQuorum: false
+        )
+    }
+
     public var summary: String {
         var parts: [String] = []
         for (node, behaviour) in byzantine.sorted(by: { $0.key < $1.key }) { parts.append("dc\(node) byzantine (\(behaviour.rawValue))") }

@@ -62,6 +62,8 @@ struct Simulation {
     var decided: [UInt64: (hash: Hash256, node: Int)] = [:]
     var violations: [Violation] = []
     var sent = 0
+    /// GRIDTRADE_SIM_TRACE=1 prints view changes as they happen (debugging a seed; no effect on the run).
+    let trace = ProcessInfo.processInfo.environment["GRIDTRADE_SIM_TRACE"] == "1"
     var dropped = 0
 
     init(scenario: Scenario) {
@@ -113,7 +115,8 @@ struct Simulation {
             seed: scenario.seed, nodes: scenario.nodes, scenario: scenario.summary, violations: violations,
             virtualTime: now, messagesSent: sent, messagesDropped: dropped, transactionsSubmitted: live.count,
             heights: nodes.map { UInt64($0.store.count) },
-            highestView: nodes.filter(\.isHonest).compactMap { $0.replica?.view }.max() ?? 0
+            highestView: nodes.filter(\.isHonest).compactMap { $0.replica?.view }.max() ?? 0,
+            finalStates: nodes.map { $0.replica.map(String.init(describing:)) ?? "\($0.id) down" }
         )
     }
 
@@ -132,7 +135,8 @@ struct Simulation {
         case .deliver(let index, let message):
             guard nodes[index].isUp else { return }
             input(.message(message), to: index)
-            if let adversary = nodes[index].adversary {
+            // Colluding Byzantine nodes do not answer each other (two yes-men would echo forever).
+            if let adversary = nodes[index].adversary, nodes.indices.contains(message.sender.index), nodes[message.sender.index].isHonest {
                 for emission in adversary.react(to: message) { transmit(emission, from: index) }
             }
         case .submit(let index, let transaction):
@@ -178,7 +182,9 @@ struct Simulation {
             case .loadBlocks(let peer, let range):
                 let blocks = nodes[index].store.filter { $0.height >= range.from && $0.height <= range.through }
                 input(.blocksLoaded(for: peer, blocks), to: index)
-            case .transactionCommitted, .transactionRejected, .viewChanged:
+            case .viewChanged(let view, let primary, let active):
+                if trace { print("\(now) dc\(index) view \(view) primary \(primary) active \(active) | \(nodes[index].replica.map(String.init(describing:)) ?? "")") }
+            case .transactionCommitted, .transactionRejected:
                 continue
             }
         }

@@ -34,6 +34,8 @@ public struct SimulationReport: Sendable, Codable {
     public let heights: [UInt64]
     /// Highest view any honest node reached.
     public let highestView: UInt64
+    /// Each node's core at the end (see `Replica.description`).
+    public let finalStates: [String]
 
     public var passed: Bool { violations.isEmpty }
 
