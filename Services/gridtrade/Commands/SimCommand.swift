@@ -27,6 +27,9 @@ struct SimCommand: ParsableCommand {
     @Flag(help: "Print one JSON report per seed.")
     var json = false
 
+    @Flag(help: "TEST ONLY: quorums of 2f and an equivocating primary, to show the checker catching a broken protocol.")
+    var brokenQuorum = false
+
     func validate() throws {
         guard nodes == 4 || nodes == 7 else { throw ValidationError("--nodes must be 4 or 7") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
@@ -37,7 +40,7 @@ struct SimCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         for seed in seed..<(seed + seeds) {
-            let report = Simulator.run(seed: seed, nodes: nodes)
+            let report = brokenQuorum ? Simulator.run(Scenario.brokenQuorum(seed: seed, nodes: nodes)) : Simulator.run(seed: seed, nodes: nodes)
             if json {
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
             } else {
