@@ -8,15 +8,17 @@ struct NewViewPlan: Sendable {
     }
 
     let view: UInt64
-    let checkpointHeight: UInt64
+    /// The highest stable checkpoint among the view changes (nil: none above genesis).
+    let checkpoint: CheckpointProof?
     let batches: [Slot]
 
+    var checkpointHeight: UInt64 { checkpoint?.height ?? 0 }
     var lastSequence: UInt64 { batches.last?.sequence ?? checkpointHeight }
 
     init(view: UInt64, primary: ReplicaID, viewChanges: [ViewChange]) {
         self.view = view
-        let low = viewChanges.map(\.checkpointHeight).max() ?? 0
-        checkpointHeight = low
+        checkpoint = viewChanges.compactMap(\.checkpoint).max { $0.height < $1.height }
+        let low = checkpoint?.height ?? 0
         var best: [UInt64: (view: UInt64, batch: Batch)] = [:]
         for change in viewChanges {
             for certificate in change.prepared {

@@ -81,9 +81,15 @@ extension Replica {
             outbox.append(.transactionCommitted(transaction.id, TransactionLocation(height: height, index: index)))
         }
         guard height % configuration.checkpointInterval == 0 else { return }
-        stableCheckpoint = CheckpointProof(header: block.header, certificate: certificate)
-        log = log.filter { $0.key > height }
+        adoptCheckpoint(CheckpointProof(header: block.header, certificate: certificate))
         persist(.snapshot(snapshot()))
+    }
+
+    /// Moves the low watermark up to a proven stable checkpoint and forgets the log below it.
+    mutating func adoptCheckpoint(_ proof: CheckpointProof) {
+        guard proof.height > lowWatermark else { return }
+        stableCheckpoint = proof
+        log = log.filter { $0.key > proof.height }
     }
 
     func snapshot() -> Snapshot {

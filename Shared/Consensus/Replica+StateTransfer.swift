@@ -35,9 +35,16 @@ extension Replica {
         }
     }
 
-    /// Asks one peer that is ahead for the next certified blocks (one request in flight at a time).
+    /// Asks one peer that is ahead for the next certified blocks (one request in flight at a time). A peer
+    /// that let a request time out or sent blocks that do not check is passed over while others are ahead,
+    /// so a liar claiming a great height cannot stall state transfer.
     mutating func fetch(from peer: ReplicaID) {
         if let fetching, now < fetching.until { return }
+        if unhelpful.contains(peer) {
+            let ahead = peerStatus.filter { $0.value.certifiedHeight > certifiedHeight }.keys
+            if ahead.contains(where: { !unhelpful.contains($0) }) { return }
+            unhelpful = []
+        }
         let known = peerStatus[peer]?.certifiedHeight ?? certifiedHeight + 1
         let through = min(certifiedHeight + UInt64(configuration.maxBlocksPerFetch), known)
         guard through > certifiedHeight else { return }
@@ -60,10 +67,12 @@ extension Replica {
     /// Adopts, in order, every block that extends the certified chain and carries a valid certificate.
     mutating func receiveBlocks(_ blocks: [CommittedBlock], from sender: ReplicaID) {
         if fetching?.peer == sender { fetching = nil }
+        let before = certifiedHeight
         for committed in blocks.sorted(by: { $0.height < $1.height }) where committed.height > certifiedHeight {
             guard committed.height == certifiedHeight + 1, extendsCertifiedChain(committed) else { break }
             adopt(committed)
         }
+        if certifiedHeight > before { unhelpful.remove(sender) } else { unhelpful.insert(sender) }
         execute()
         if let status = peerStatus[sender], status.certifiedHeight > certifiedHeight { fetch(from: sender) }
     }

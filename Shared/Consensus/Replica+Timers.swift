@@ -39,7 +39,10 @@ extension Replica {
                 if let commit = entry.ownCommit { broadcast(commit) }
             }
         }
-        if let fetching, now >= fetching.until { self.fetching = nil }
+        if let fetching, now >= fetching.until {
+            unhelpful.insert(fetching.peer)
+            self.fetching = nil
+        }
     }
 
     /// In a view: a transaction known for `currentTimeout` of this view and still not executed, or a block

@@ -92,6 +92,9 @@ extension Replica {
         viewChanges = viewChanges.filter { $0.key > view }
         persist(.newView(message))
         outbox.append(.viewChanged(view: view, primary: primary, active: true))
+        // The new view starts above its checkpoint: a replica behind it takes the proof as its own low
+        // watermark (and fetches the blocks below), so its window and later view changes match everyone's.
+        if let checkpoint = plan.checkpoint { adoptCheckpoint(checkpoint) }
         for (slot, proposal) in zip(plan.batches, prePrepares) where slot.sequence > lowWatermark {
             accept(proposal, batch: slot.batch, sequence: slot.sequence)
             lastProposalTimestamp = max(lastProposalTimestamp, slot.batch.timestamp)

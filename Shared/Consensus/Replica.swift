@@ -68,6 +68,8 @@ public struct Replica: Sendable {
     // Peers
     var peerStatus: [ReplicaID: Status] = [:]
     var fetching: (peer: ReplicaID, until: UInt64)?
+    /// Peers whose last answer to a fetch was late or useless.
+    var unhelpful: Set<ReplicaID> = []
 
     var outbox: [Action] = []
 
