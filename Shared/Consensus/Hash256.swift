@@ -38,9 +38,29 @@ public struct Hash256: Hashable, Sendable, Comparable, Codable, CustomStringConv
         try container.encode(bytes)
     }
 
+    /// A SHA-256 is uniformly distributed, so its first 8 bytes are as good a hash as all 32 (and
+    /// much cheaper: transaction ids are looked up many times per transaction).
+    public func hash(into hasher: inout Hasher) {
+        var prefix: UInt64 = 0
+        for byte in bytes.prefix(8) { prefix = prefix << 8 | UInt64(byte) }
+        hasher.combine(prefix)
+    }
+
+    public static func == (lhs: Hash256, rhs: Hash256) -> Bool { lhs.bytes == rhs.bytes }
+
     public static func < (lhs: Hash256, rhs: Hash256) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
 
-    public var hex: String { bytes.map { String(format: "%02x", $0) }.joined() }
+    public var hex: String {
+        // Table lookup: ids are written as hex on every reply and event, and String(format:) per byte is slow.
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(64)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 
     public var description: String { String(hex.prefix(12)) }
 }

@@ -130,11 +130,16 @@ public struct Replica: Sendable {
     // MARK: Incoming
 
     mutating func receive(_ message: SignedMessage) {
+        // A relayed client transaction is checked by its client's signature (in receiveRequest), not a data center's.
+        if case .request(let transaction) = message.message {
+            if message.sender != id { receiveRequest(transaction) }
+            return
+        }
         // Identity and signature before anything else.
         guard message.sender != id, message.isAuthentic(verifier) else { return }
         let sender = message.sender
         switch message.message {
-        case .request(let transaction): receiveRequest(transaction)
+        case .request: break  // taken before the signature check
         case .prePrepare(let proposal): receivePrePrepare(proposal, message)
         case .prepare(let vote): receivePrepare(vote, message)
         case .commit(let vote): receiveCommit(vote, from: sender)
