@@ -169,11 +169,12 @@ final class LedgerNode: Sendable {
         }
         let store = self.store
         try await Task.detached { [records, committed] in try store.append(records: records, blocks: committed) }.value
-        var outgoing: [Int: [SignedMessage]] = [:]
+        var broadcasts: [SignedMessage] = []
+        var direct: [Int: [SignedMessage]] = [:]
         for action in actions {
             switch action {
-            case let .send(to, message): outgoing[to.index, default: []].append(message)
-            case let .broadcast(message): for peer in peers.peerIndices { outgoing[peer, default: []].append(message) }
+            case let .send(to, message): direct[to.index, default: []].append(message)
+            case let .broadcast(message): broadcasts.append(message)
             case let .transactionCommitted(id, location):
                 locations.withLock { $0[id] = location }
                 resolve(id, .committed(location))
@@ -189,7 +190,7 @@ final class LedgerNode: Sendable {
         if let last = committed.last {
             state.withLock { $0.height = last.height; $0.tip = last.block.header.hash.hex }
         }
-        peers.send(outgoing)
+        peers.send(broadcasts: broadcasts, direct: direct)
         for block in committed { publish(block) }
     }
 

@@ -1,4 +1,5 @@
 import Bus
+import Foundation
 import Consensus
 import LedgerKit
 import Logging
@@ -19,17 +20,34 @@ final class PeerLinks: Sendable {
         self.logger = logger
     }
 
-    /// One delivery per peer with everything addressed to it, in order.
-    func send(_ outgoing: [Int: [SignedMessage]]) {
-        for (peer, messages) in outgoing where !messages.isEmpty {
-            guard let client = clients[peer] else { continue }
-            let delivery = PeerDelivery(from: own, messages: messages)
-            Task { [logger] in
-                do {
-                    _ = try await client.call(LedgerAPI.deliver, delivery, deadline: .seconds(2))
-                } catch {
-                    logger.debug("delivery to a data center failed", metadata: ["ledger.peer": "\(peer)", "error": "\(error)"])
-                }
+    /// The turn's broadcasts go to every peer in one delivery, encoded once; messages to one peer
+    /// follow in a delivery of their own. (Order between the two does not matter to the core:
+    /// the network may reorder anyway.)
+    func send(broadcasts: [SignedMessage], direct: [Int: [SignedMessage]]) {
+        if !broadcasts.isEmpty, let body = encode(broadcasts) {
+            for peer in clients.keys { deliver(body, to: peer) }
+        }
+        for (peer, messages) in direct where !messages.isEmpty {
+            if let body = encode(messages) { deliver(body, to: peer) }
+        }
+    }
+
+    private func encode(_ messages: [SignedMessage]) -> Data? {
+        do {
+            return try RPCClient.encode(PeerDelivery(from: own, messages: messages))
+        } catch {
+            logger.error("cannot encode a delivery", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    private func deliver(_ body: Data, to peer: Int) {
+        guard let client = clients[peer] else { return }
+        Task { [logger] in
+            do {
+                _ = try await client.call(LedgerAPI.deliver, encodedBody: body, deadline: .seconds(2))
+            } catch {
+                logger.debug("delivery to a data center failed", metadata: ["ledger.peer": "\(peer)", "error": "\(error)"])
             }
         }
     }

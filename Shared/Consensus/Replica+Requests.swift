@@ -58,6 +58,12 @@ extension Replica {
     /// a full batch at once, a partial one after `batchDelay`.
     mutating func propose() {
         guard viewActive, isPrimary, started else { return }
+        // Looking for a batch costs a pass over every waiting transaction. With more than a batch
+        // waiting, once per clock value is enough unless a full batch's worth arrived since
+        // (batches are due by time or by size); with fewer, the pass is cheap and runs every time.
+        if pending.count > configuration.maxBatchSize, now == lastProposalCheck.time,
+           pending.count < lastProposalCheck.pending + configuration.maxBatchSize { return }
+        lastProposalCheck = (now, pending.count)
         var waiting = pending.values.filter { !proposed.contains($0.transaction.id) }
         guard !waiting.isEmpty else { return }
         waiting.sort { $0.arrival < $1.arrival }

@@ -42,6 +42,8 @@ public struct Replica: Sendable {
     var nextSequence: UInt64 = 1
     var lastProposalTimestamp: UInt64 = 0
     var proposalsInView: UInt64 = 0
+    /// When `propose` last looked for a batch, and how many transactions were waiting then.
+    var lastProposalCheck: (time: UInt64, pending: Int) = (.max, 0)
     /// Transactions in this view's pre-prepares (not to be proposed again by this primary).
     var proposed: Set<TransactionID> = []
 

@@ -8,11 +8,7 @@ import GRDB
 /// every record before it unnecessary; they are deleted in the same transaction.
 public final class LedgerStore: Sendable {
     private let database: DatabaseQueue
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
+    private static let encoder = JSONEncoder()
 
     public init(path: String, readOnly: Bool = false) throws {
         var configuration = GRDB.Configuration()

@@ -81,7 +81,7 @@ final class ServiceProcess: @unchecked Sendable {
     }
 
     /// Waits until Health/Check says SERVING.
-    func waitHealthy(timeout: Duration = .seconds(20)) async throws {
+    func waitHealthy(timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         let client = try RPCClient(endpoint: rpcEndpoint, connectTimeout: .milliseconds(200))
         defer { client.close() }

@@ -42,11 +42,25 @@ public final class RPCClient: Sendable {
         metadata: [String: String]? = nil,
         signer: (any RequestSigner)? = nil
     ) async throws -> Response {
+        // The body is encoded once and spliced in, so a signature covers the very bytes sent.
+        try await call(method, encodedBody: try Wire.encode(request), deadline: deadline, metadata: metadata, signer: signer)
+    }
+
+    /// Encodes a request body as `call` would: for a sender that sends the same body to several
+    /// servers and encodes it once.
+    public static func encode<Request: Encodable>(_ request: Request) throws -> Data { try Wire.encode(request) }
+
+    /// Calls `method` with a body already encoded (by `encode`).
+    public func call<Request, Response>(
+        _ method: Method<Request, Response>,
+        encodedBody body: Data,
+        deadline: Duration = RPCClient.defaultDeadline,
+        metadata: [String: String]? = nil,
+        signer: (any RequestSigner)? = nil
+    ) async throws -> Response {
         let id = "\(prefix)-\(counter.wrappingAdd(1, ordering: .relaxed).newValue)"
         let capped = min(deadline, .milliseconds(RequestHead.maxDeadlineMs))
         let milliseconds = max(1, Int(capped.wholeMilliseconds))
-        // The body is encoded once and spliced in, so a signature covers the very bytes sent.
-        let body = try Wire.encode(request)
         var fields = metadata ?? [:]
         if let signer { fields.merge(try signer.metadata(method: method.name, body: body)) { $1 } }
         let frame = try Wire.requestFrame(RequestEnvelope(id: id, method: method.name, deadlineMs: milliseconds, metadata: fields.isEmpty ? nil : fields), body: body)
