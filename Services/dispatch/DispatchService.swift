@@ -33,13 +33,15 @@ final class DispatchService: Sendable {
         )
         review = try RPCClient(endpoint: config.string(forKey: "review.endpoint", default: "tcp://127.0.0.1:7121"))
         reviewEvents = try EventSubscriber(endpoint: config.string(forKey: "review.events", default: "tcp://127.0.0.1:7122"), rpc: review)
-        guard let keyPath = config.string(forKey: "signing.key") else {
-            throw SettingsError("signing.key (GRIDTRADE_SIGNING_KEY) must name the dispatch center's private key file")
-        }
+        let keyPath = config.string(
+            forKey: "signing.key", default: URL(fileURLWithPath: host.settings.dataDirectory).appendingPathComponent("signing-key.pem").path
+        )
         identity = try ServiceIdentity(keyPath: keyPath, role: .dispatchCenter, logger: host.logger)
         let security = config.string(forKey: "dispatch.security", default: "n-1")
         guard security == "n-1" || security == "base" else { throw SettingsError("dispatch.security must be n-1 or base, not '\(security)'") }
-        let casePath = config.string(forKey: "dispatch.case", default: "deploy/cases/case30.m")
+        guard let casePath = config.string(forKey: "dispatch.case") ?? NetworkDesk.bundledCase() else {
+            throw SettingsError("dispatch.case (GRIDTRADE_DISPATCH_CASE) must name a MATPOWER case file; none found at \(NetworkDesk.bundledCaseLocations.joined(separator: ", "))")
+        }
         do {
             desk = try NetworkDesk(casePath: casePath, nMinus1: security == "n-1")
         } catch {

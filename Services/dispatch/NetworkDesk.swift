@@ -40,6 +40,22 @@ final class NetworkDesk: Sendable {
         )
     }
 
+    /// Where a dispatch without `dispatch.case` looks for the repository's case30: beside the
+    /// working directory, in the image (deploy/Dockerfile), and above the executable (a build folder).
+    static var bundledCaseLocations: [String] {
+        let name = "deploy/cases/case30.m"
+        var places = [FileManager.default.currentDirectoryPath + "/" + name, "/usr/share/gridtrade/cases/case30.m"]
+        var directory = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+            .deletingLastPathComponent()
+        for _ in 0..<6 {
+            places.append(directory.appendingPathComponent(name).path)
+            directory = directory.deletingLastPathComponent()
+        }
+        return places
+    }
+
+    static func bundledCase() -> String? { bundledCaseLocations.first { FileManager.default.fileExists(atPath: $0) } }
+
     /// Checks an order without changing the network.
     func check(_ order: TradeOrder, sellerBus: Int?, buyerBus: Int?) -> Placement {
         let unplaced = { (reason: String) in

@@ -36,9 +36,9 @@ final class ReviewService: Sendable {
             rpc: config.string(forKey: "matching.endpoint", default: "tcp://127.0.0.1:7111"),
             events: config.string(forKey: "matching.events", default: "tcp://127.0.0.1:7112")
         )
-        guard let keyPath = config.string(forKey: "signing.key") else {
-            throw SettingsError("signing.key (GRIDTRADE_SIGNING_KEY) must name the trading center's private key file")
-        }
+        let keyPath = config.string(
+            forKey: "signing.key", default: URL(fileURLWithPath: host.settings.dataDirectory).appendingPathComponent("signing-key.pem").path
+        )
         identity = try ServiceIdentity(keyPath: keyPath, role: .tradingCenter, logger: host.logger)
         limits = ReviewLimits(
             priceFloor: config.double(forKey: "review.price.floor", default: ReviewLimits.defaults.priceFloor),

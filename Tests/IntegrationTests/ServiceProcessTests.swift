@@ -10,7 +10,9 @@ struct ServiceProcessTests {
     @Test("answers Health/Check, publishes ServiceStarted, and stops cleanly on SIGTERM", arguments: ServiceName.allCases)
     func lifecycle(_ service: ServiceName) async throws {
         let instance = service == .ledger ? "ledger-3" : service.rawValue
-        let process = try ServiceProcess(service.rawValue, instance: instance)
+        // A data center needs its cluster's keys and peers; the other three need not be running to serve.
+        let environment = service == .ledger ? try ledgerEnvironment(node: 3) : [:]
+        let process = try ServiceProcess(service.rawValue, instance: instance, environment: environment)
         try await process.waitHealthy()
 
         // Subscribing after the event was published: the catch-up query delivers it.

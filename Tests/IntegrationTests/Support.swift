@@ -1,5 +1,6 @@
 import Bus
 import Foundation
+import LedgerKit
 import Glibc
 import Testing
 
@@ -139,4 +140,18 @@ func stopping(_ stop: () async -> Void, _ body: () async throws -> Void) async t
         throw error
     }
     await stop()
+}
+
+/// Settings for data center `node` of a four-node cluster with fresh keys, whose peers are addresses
+/// nobody listens on: enough for the node to start and serve.
+func ledgerEnvironment(node: Int) throws -> [String: String] {
+    let keys = try temporaryDirectory("ledger-keys")
+    _ = try DataCenterKeys.generate(count: 4, in: keys)
+    let peers = try (0..<4).map { _ in "tcp://127.0.0.1:\(try freePort())" }.joined(separator: ",")
+    return [
+        "GRIDTRADE_LEDGER_NODE": "\(node)",
+        "GRIDTRADE_LEDGER_PEERS": peers,
+        "GRIDTRADE_LEDGER_KEY": keys.appendingPathComponent("node-\(node).pem").path,
+        "GRIDTRADE_LEDGER_MEMBERS": keys.appendingPathComponent("members.pem").path,
+    ]
 }
