@@ -1,5 +1,6 @@
 import Bus
 import Foundation
+import Synchronization
 import LedgerKit
 import Glibc
 import Testing
@@ -16,20 +17,34 @@ let binDirectory: URL = {
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// A loopback port nobody listens on right now.
+/// Ports handed out by `freePort`, from below Linux's ephemeral range (32768 up) and below the
+/// cluster's own (7101 up): the kernel never gives these to an outgoing connection or to another
+/// test's port-0 bind, so a service restarted on its port (after kill -9) always gets it back.
+private let portCounter = Atomic<Int>(Int.random(in: 0..<1_000))
+private let portRange = 5_000..<7_000
+
+/// A loopback port nobody listens on right now, never handed out twice by this test process.
 func freePort() throws -> Int {
+    for _ in 0..<portRange.count {
+        let port = portRange.lowerBound + portCounter.wrappingAdd(1, ordering: .relaxed).newValue % portRange.count
+        if canBind(port) { return port }
+    }
+    Issue.record("no free port in \(portRange)")
+    throw CancellationError()
+}
+
+private func canBind(_ port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
+    var reuse: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
     }
-    try #require(bound, "cannot find a free port")
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 func temporaryDirectory(_ name: String) throws -> URL {
