@@ -64,7 +64,7 @@ def service(bin_dir, tmp_path, zmq_context):
     and returns once it answers Health/Check SERVING. Every service started is stopped at teardown."""
     started: list[Service] = []
 
-    def start(executable: str, instance: str | None = None) -> Service:
+    def start(executable: str, instance: str | None = None, extra_env: dict[str, str] | None = None) -> Service:
         path = bin_dir / executable
         if not (path.is_file() and os.access(path, os.X_OK)):
             pytest.fail(f"executable {path} is missing: build the package or set GRIDTRADE_BIN_DIR")
@@ -82,7 +82,7 @@ def service(bin_dir, tmp_path, zmq_context):
             "GRIDTRADE_DATA_DIR": str(tmp_path / instance),
             "GRIDTRADE_INSTANCE": instance,
             "GRIDTRADE_HEARTBEAT_MS": "200",
-        }
+        } | (extra_env or {})
         with log_path.open("wb") as log:
             process = subprocess.Popen([str(path)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
         running = Service(executable, instance, rpc, events, process, log_path)

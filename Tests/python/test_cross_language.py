@@ -2,11 +2,14 @@
 sees on the wire. Every receive polls with a timeout, so a broken server fails a test, never hangs it."""
 
 import json
+import subprocess
 import time
 import uuid
 
 import pytest
 import zmq
+
+from conftest import free_port
 
 REPLY_TIMEOUT_MS = 5000
 MAX_MESSAGE_BYTES = 4 << 20  # the services' default GRIDTRADE_MAX_MESSAGE_BYTES
@@ -35,9 +38,20 @@ def call(sock: zmq.Socket, method: str, body=None) -> dict:
 
 # Two executables, the second under an instance name that differs from its service name.
 @pytest.fixture(params=[("registry", "registry"), ("ledger", "ledger-2")], ids=["registry", "ledger"])
-def running(request, service):
+def running(request, service, bin_dir, tmp_path):
     executable, instance = request.param
-    return service(executable, instance=instance)
+    extra_env = None
+    if executable == "ledger":
+        # A data center needs its cluster's keys and peers; the other three need not run for it to serve.
+        keys = tmp_path / "ledger-keys"
+        subprocess.run([str(bin_dir / "gridtrade"), "ledger", "keygen", "--nodes", "4", "--out", str(keys)], check=True, capture_output=True)
+        extra_env = {
+            "GRIDTRADE_LEDGER_NODE": "2",
+            "GRIDTRADE_LEDGER_PEERS": ",".join(f"tcp://127.0.0.1:{free_port()}" for _ in range(4)),
+            "GRIDTRADE_LEDGER_KEY": str(keys / "node-2.pem"),
+            "GRIDTRADE_LEDGER_MEMBERS": str(keys / "members.pem"),
+        }
+    return service(executable, instance=instance, extra_env=extra_env)
 
 
 @pytest.fixture
