@@ -27,6 +27,15 @@ public struct BindingLimit: Codable, Sendable, Equatable {
         case flowMw = "flow_mw"
         case limitMw = "limit_mw"
     }
+
+    /// `contingency` is written as null for the base case, as `gridtrade security-check` writes it.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(branch, forKey: .branch)
+        try container.encode(flowMw, forKey: .flowMw)
+        try container.encode(limitMw, forKey: .limitMw)
+        try container.encode(contingency, forKey: .contingency)
+    }
 }
 
 /// One delivery month of a trade order on the network: its energy spread evenly over the
