@@ -57,6 +57,12 @@ public struct BlockHeader: Sendable, Hashable, Codable, CanonicallyEncodable {
         encoder.hash(headerHash)
         return encoder.data
     }
+
+    enum CodingKeys: String, CodingKey {
+        case height, timestamp, nonce, proposer, view
+        case previousHash = "previous_hash"
+        case merkleRoot = "merkle_root"
+    }
 }
 
 public struct Block: Sendable, Hashable, Codable, CanonicallyEncodable {
@@ -110,6 +116,11 @@ public struct CommitCertificate: Sendable, Hashable, Codable, CanonicallyEncodab
             $0.u32(UInt32($1.replica.index))
             $0.data($1.signature)
         }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case height, signatures
+        case headerHash = "header_hash"
     }
 }
 

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// A SHA-256 digest. JSON: base64 of the 32 bytes, like every `Data` field here.
+/// A SHA-256 digest. JSON: 64 lowercase hex digits (other byte strings are base64).
 public struct Hash256: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
     public let bytes: Data
 
@@ -24,18 +24,40 @@ public struct Hash256: Hashable, Sendable, Comparable, Codable, CustomStringConv
         Hash256(unchecked: Data(SHA256.hash(data: bytes)))
     }
 
+    /// JSON: 64 lowercase hex digits, as ids and hashes are written everywhere on the wire.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        let data = try container.decode(Data.self)
-        guard data.count == 32 else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a hash is 32 bytes")
+        let text = try container.decode(String.self)
+        guard text.utf8.count == 64, let bytes = Self.bytes(hex: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a hash is 64 hex digits")
         }
-        bytes = data
+        self.bytes = bytes
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(bytes)
+        try container.encode(hex)
+    }
+
+    private static func bytes(hex: String) -> Data? {
+        var bytes = Data(capacity: 32)
+        var high: UInt8?
+        for unit in hex.utf8 {
+            let value: UInt8
+            switch unit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = unit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = unit - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = unit - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            if let first = high {
+                bytes.append(first << 4 | value)
+                high = nil
+            } else {
+                high = value
+            }
+        }
+        return bytes
     }
 
     /// A SHA-256 is uniformly distributed, so its first 8 bytes are as good a hash as all 32 (and

@@ -108,4 +108,10 @@ public struct InclusionProof: Sendable, Hashable, Codable {
     public func verifies(_ transaction: Transaction, root: Hash256) -> Bool {
         verifies(leafHash: MerkleTree.leafHash(transaction.canonicalBytes), root: root)
     }
+
+    enum CodingKeys: String, CodingKey {
+        case path
+        case leafIndex = "leaf_index"
+        case treeSize = "tree_size"
+    }
 }

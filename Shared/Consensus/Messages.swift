@@ -38,6 +38,11 @@ public struct HeaderVote: Sendable, Hashable, Codable {
         self.headerHash = headerHash
         self.signature = signature
     }
+
+    enum CodingKeys: String, CodingKey {
+        case height, signature
+        case headerHash = "header_hash"
+    }
 }
 
 /// A pre-prepare and 2f prepares from distinct backups for the same (view, sequence, digest).
@@ -55,6 +60,11 @@ public struct PreparedCertificate: Sendable, Hashable, Codable {
         if case .prePrepare(let proposal) = prePrepare.message { return proposal }
         return nil
     }
+
+    enum CodingKeys: String, CodingKey {
+        case prepares
+        case prePrepare = "pre_prepare"
+    }
 }
 
 /// A replica leaving its view for `newView`, with its last stable checkpoint and what it had prepared above it.
@@ -71,6 +81,11 @@ public struct ViewChange: Sendable, Hashable, Codable {
     }
 
     public var checkpointHeight: UInt64 { checkpoint?.height ?? 0 }
+
+    enum CodingKeys: String, CodingKey {
+        case checkpoint, prepared
+        case newView = "new_view"
+    }
 }
 
 /// The new primary's proof that `view` starts: 2f+1 view changes and the pre-prepares they imply.
@@ -84,6 +99,12 @@ public struct NewView: Sendable, Hashable, Codable {
         self.view = view
         self.viewChanges = viewChanges
         self.prePrepares = prePrepares
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case view
+        case viewChanges = "view_changes"
+        case prePrepares = "pre_prepares"
     }
 }
 
@@ -99,6 +120,13 @@ public struct Status: Sendable, Hashable, Codable {
         self.viewActive = viewActive
         self.executedHeight = executedHeight
         self.certifiedHeight = certifiedHeight
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case view
+        case viewActive = "view_active"
+        case executedHeight = "executed_height"
+        case certifiedHeight = "certified_height"
     }
 }
 

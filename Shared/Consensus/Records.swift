@@ -38,4 +38,11 @@ public struct Snapshot: Sendable, Hashable, Codable {
         self.prepared = prepared
         self.transactions = transactions
     }
+
+    enum CodingKeys: String, CodingKey {
+        case view, prepared, transactions
+        case viewChange = "view_change"
+        case newView = "new_view"
+        case prePrepares = "pre_prepares"
+    }
 }

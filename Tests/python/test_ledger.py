@@ -104,7 +104,7 @@ def sign_transaction(key: ec.EllipticCurvePrivateKey, payload: bytes) -> tuple[d
 
 
 def header_hash(header: dict) -> bytes:
-    return sha256(b"\x01" + u64(header["height"]) + b64d(header["previousHash"]) + b64d(header["merkleRoot"])
+    return sha256(b"\x01" + u64(header["height"]) + bytes.fromhex(header["previous_hash"]) + bytes.fromhex(header["merkle_root"])
                   + u64(header["timestamp"]) + u64(header["nonce"]) + u32(header["proposer"]) + u64(header["view"]))
 
 
@@ -159,10 +159,10 @@ def test_python_signed_transaction_commits_in_a_chain_python_can_check(ledger, z
     previous = bytes(32)
     for height, committed in enumerate(blocks, start=1):
         header, certificate = committed["block"]["header"], committed["certificate"]
-        assert header["height"] == height and b64d(header["previousHash"]) == previous
-        assert b64d(header["merkleRoot"]) == merkle_root([leaf(tx) for tx in committed["block"]["transactions"]])
+        assert header["height"] == height and bytes.fromhex(header["previous_hash"]) == previous
+        assert bytes.fromhex(header["merkle_root"]) == merkle_root([leaf(tx) for tx in committed["block"]["transactions"]])
         digest = header_hash(header)
-        assert b64d(certificate["headerHash"]) == digest and certificate["height"] == height
+        assert bytes.fromhex(certificate["header_hash"]) == digest and certificate["height"] == height
         signers = [entry["replica"] for entry in certificate["signatures"]]
         assert len(set(signers)) == len(signers) >= quorum
         for entry in certificate["signatures"]:
