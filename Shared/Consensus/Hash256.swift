@@ -28,9 +28,15 @@ public struct Hash256: Hashable, Sendable, Comparable, Codable, CustomStringConv
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        guard text.utf8.count == 64, let bytes = Self.bytes(hex: text) else {
+        guard let hash = Hash256(hex: text) else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "a hash is 64 hex digits")
         }
+        self = hash
+    }
+
+    /// From 64 hex digits (either case), as ids and hashes are written on the wire and in logs.
+    public init?(hex: String) {
+        guard hex.utf8.count == 64, let bytes = Self.bytes(hex: hex) else { return nil }
         self.bytes = bytes
     }
 
