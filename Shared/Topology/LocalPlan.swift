@@ -150,7 +150,7 @@ public enum LocalPlan {
     }
 
     /// Names in order, with numeric suffixes compared as numbers: ledger-2 before ledger-10.
-    static func orderedNames(_ a: String, _ b: String) -> Bool {
+    public static func orderedNames(_ a: String, _ b: String) -> Bool {
         a.compare(b, options: .numeric) == .orderedAscending
     }
 }

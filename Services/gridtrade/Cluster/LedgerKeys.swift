@@ -10,7 +10,7 @@ enum LedgerKeys {
     /// Returns how many node keys it made (0 when every node already has its files).
     static func ensure(_ plan: [LocalProcess]) throws -> Int {
         let nodes = plan.filter { $0.executable == LocalPlan.ledgerExecutable }
-            .sorted { $0.name.compare($1.name, options: .numeric) == .orderedAscending }
+            .sorted { LocalPlan.orderedNames($0.name, $1.name) }
         let files = nodes.compactMap { node -> (key: String, members: String)? in
             guard let key = node.environment["GRIDTRADE_LEDGER_KEY"], let members = node.environment["GRIDTRADE_LEDGER_MEMBERS"] else { return nil }
             return (key, members)

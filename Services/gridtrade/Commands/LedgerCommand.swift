@@ -2,6 +2,7 @@ import ArgumentParser
 import Consensus
 import Crypto
 import Foundation
+import Topology
 import LedgerKit
 
 /// `gridtrade ledger ...`: the data centers' keys and the audit of a node's stored chain.
@@ -64,7 +65,7 @@ struct LedgerCommand: AsyncParsableCommand {
                 }
             }
             var intact = true
-            for target in targets.sorted(by: { $0.name.compare($1.name, options: .numeric) == .orderedAscending }) {
+            for target in targets.sorted(by: { LocalPlan.orderedNames($0.name, $1.name) }) {
                 let database = URL(fileURLWithPath: target.data).appendingPathComponent("ledger.sqlite").path
                 guard FileManager.default.fileExists(atPath: database) else {
                     printError("\(target.name): no \(database)")

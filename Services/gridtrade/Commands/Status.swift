@@ -1,6 +1,7 @@
 import ArgumentParser
 import Bus
 import Foundation
+import Topology
 import LedgerKit
 
 struct Status: AsyncParsableCommand {
@@ -52,7 +53,7 @@ struct Status: AsyncParsableCommand {
             return await group.reduce(into: []) { $0.append($1) }
         }
         let services = probed.sorted { (a: Report.Service, b: Report.Service) in
-            a.name.compare(b.name, options: .numeric) == .orderedAscending
+            LocalPlan.orderedNames(a.name, b.name)
         }
         let ledgerEndpoints = processes.filter { $0.spec.executable == "ledger" && $0.isRunning }.map(\.spec.rpcEndpoint)
         let probedLedger: [Report.LedgerNode] = await withTaskGroup(of: Report.LedgerNode?.self) { group in
@@ -66,7 +67,7 @@ struct Status: AsyncParsableCommand {
             }
             return await group.reduce(into: [Report.LedgerNode]()) { if let node = $1 { $0.append(node) } }
         }
-        let ledger = probedLedger.sorted { (a: Report.LedgerNode, b: Report.LedgerNode) in a.node.compare(b.node, options: .numeric) == .orderedAscending }
+        let ledger = probedLedger.sorted { (a: Report.LedgerNode, b: Report.LedgerNode) in LocalPlan.orderedNames(a.node, b.node) }
         let report = Report(services: services, ledger: ledger)
         if json {
             let encoder = JSONEncoder()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Topology
 
 /// `gridtrade bench ledger`: committed transactions per second and commit latency of ledger
 /// clusters started by `gridtrade up` (4 and 7 data centers), beside a 4-member etcd cluster
@@ -88,7 +89,7 @@ enum BenchCluster {
         guard status == 0 else { throw Failure("gridtrade up for the benchmark failed (status \(status)); logs in \(home.path)/logs") }
         let state = try ClusterHome(home.path).loadState()
         return (state?.processes ?? []).filter { $0.spec.executable == "ledger" }
-            .sorted { $0.spec.name.compare($1.spec.name, options: .numeric) == .orderedAscending }
+            .sorted { LocalPlan.orderedNames($0.spec.name, $1.spec.name) }
             .map(\.spec.rpcEndpoint)
     }
 
