@@ -100,7 +100,8 @@ let package = Package(
         .target(
             name: "RegistryLink",
             dependencies: [
-                "Bus", "Messages", "Auth", "Credentials",
+                "Bus", "Messages", "Auth", "Credentials", "ServiceKit",
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Shared/RegistryLink",

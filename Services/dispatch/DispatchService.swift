@@ -26,17 +26,10 @@ final class DispatchService: Sendable {
         self.host = host
         let config = host.settings.config
         store = try DispatchStore.open(path: URL(fileURLWithPath: host.settings.dataDirectory).appendingPathComponent("dispatch.sqlite").path)
-        registry = try RegistryLink(
-            rpc: config.string(forKey: "registry.endpoint", default: "tcp://127.0.0.1:7101"),
-            events: config.string(forKey: "registry.events", default: "tcp://127.0.0.1:7102"),
-            logger: host.logger
-        )
+        registry = try RegistryLink(settings: host.settings, logger: host.logger)
         review = try RPCClient(endpoint: config.string(forKey: "review.endpoint", default: "tcp://127.0.0.1:7121"))
         reviewEvents = try EventSubscriber(endpoint: config.string(forKey: "review.events", default: "tcp://127.0.0.1:7122"), rpc: review)
-        let keyPath = config.string(
-            forKey: "signing.key", default: URL(fileURLWithPath: host.settings.dataDirectory).appendingPathComponent("signing-key.pem").path
-        )
-        identity = try ServiceIdentity(keyPath: keyPath, role: .dispatchCenter, logger: host.logger)
+        identity = try ServiceIdentity(settings: host.settings, role: .dispatchCenter, logger: host.logger)
         let security = config.string(forKey: "dispatch.security", default: "n-1")
         guard security == "n-1" || security == "base" else { throw SettingsError("dispatch.security must be n-1 or base, not '\(security)'") }
         guard let casePath = config.string(forKey: "dispatch.case") ?? NetworkDesk.bundledCase() else {

@@ -19,12 +19,7 @@ final class MatchingService: Sendable {
     init(host: BusHost) throws {
         self.host = host
         store = try MatchingStore.open(path: URL(fileURLWithPath: host.settings.dataDirectory).appendingPathComponent("matching.sqlite").path)
-        let config = host.settings.config
-        registry = try RegistryLink(
-            rpc: config.string(forKey: "registry.endpoint", default: "tcp://127.0.0.1:7101"),
-            events: config.string(forKey: "registry.events", default: "tcp://127.0.0.1:7102"),
-            logger: host.logger
-        )
+        registry = try RegistryLink(settings: host.settings, logger: host.logger)
     }
 
     func start() async {

@@ -27,19 +27,12 @@ final class ReviewService: Sendable {
         self.host = host
         let config = host.settings.config
         store = try ReviewStore.open(path: URL(fileURLWithPath: host.settings.dataDirectory).appendingPathComponent("review.sqlite").path)
-        registry = try RegistryLink(
-            rpc: config.string(forKey: "registry.endpoint", default: "tcp://127.0.0.1:7101"),
-            events: config.string(forKey: "registry.events", default: "tcp://127.0.0.1:7102"),
-            logger: host.logger
-        )
+        registry = try RegistryLink(settings: host.settings, logger: host.logger)
         matching = try MatchingLink(
             rpc: config.string(forKey: "matching.endpoint", default: "tcp://127.0.0.1:7111"),
             events: config.string(forKey: "matching.events", default: "tcp://127.0.0.1:7112")
         )
-        let keyPath = config.string(
-            forKey: "signing.key", default: URL(fileURLWithPath: host.settings.dataDirectory).appendingPathComponent("signing-key.pem").path
-        )
-        identity = try ServiceIdentity(keyPath: keyPath, role: .tradingCenter, logger: host.logger)
+        identity = try ServiceIdentity(settings: host.settings, role: .tradingCenter, logger: host.logger)
         limits = ReviewLimits(
             priceFloor: config.double(forKey: "review.price.floor", default: ReviewLimits.defaults.priceFloor),
             priceCap: config.double(forKey: "review.price.cap", default: ReviewLimits.defaults.priceCap)
