@@ -20,7 +20,7 @@ final class LedgerNode: Sendable {
     private let peers: PeerLinks
     private let logger: Logger
     private let publish: @Sendable (CommittedBlock) -> Void
-    private let state: Mutex<Snapshot>
+    private let state: Mutex<Progress>
     private let waiters = Mutex<[TransactionID: [(token: UUID, continuation: CheckedContinuation<SubmitOutcome, Never>)]]>([:])
     private let acceptances = Mutex<[TransactionID: [CheckedContinuation<SubmitOutcome, Never>]]>([:])
     private let locations = Mutex<[TransactionID: TransactionLocation]>([:])
@@ -34,7 +34,7 @@ final class LedgerNode: Sendable {
     }
 
     /// What queries see of the core, updated after every turn.
-    struct Snapshot: Sendable {
+    struct Progress: Sendable {
         var height: UInt64
         var tip: String
         var view: UInt64
@@ -64,7 +64,7 @@ final class LedgerNode: Sendable {
         self.publish = publish
         self.replica = Mutex(replica)
         let last = blocks.last
-        state = Mutex(Snapshot(height: last?.height ?? 0, tip: last?.block.header.hash.hex ?? "", view: replica.view, viewActive: replica.viewActive))
+        state = Mutex(Progress(height: last?.height ?? 0, tip: last?.block.header.hash.hex ?? "", view: replica.view, viewActive: replica.viewActive))
         var known: [TransactionID: TransactionLocation] = [:]
         for block in blocks {
             for (position, transaction) in block.block.transactions.enumerated() {
@@ -80,7 +80,7 @@ final class LedgerNode: Sendable {
         wakeUp.yield()
     }
 
-    var snapshot: Snapshot { state.withLock { $0 } }
+    var progress: Progress { state.withLock { $0 } }
 
     func deliver(_ messages: [SignedMessage]) {
         for message in messages { feed(.message(message)) }

@@ -74,10 +74,10 @@ final class LedgerService: Sendable {
             return SubmitReply(transactionId: query.transactionId, committed: true, height: location.height, index: location.index)
         }
         server.register(LedgerAPI.status) { [host] _, _ in
-            let snapshot = node.snapshot
+            let progress = node.progress
             return LedgerStatus(
-                node: host.settings.instance, index: node.index, height: snapshot.height, tip: snapshot.tip, view: snapshot.view,
-                primary: Int(snapshot.view % UInt64(node.dataCenters)), viewActive: snapshot.viewActive, dataCenters: node.dataCenters
+                node: host.settings.instance, index: node.index, height: progress.height, tip: progress.tip, view: progress.view,
+                primary: Int(progress.view % UInt64(node.dataCenters)), viewActive: progress.viewActive, dataCenters: node.dataCenters
             )
         }
         server.register(LedgerAPI.getBlocks) { query, _ in

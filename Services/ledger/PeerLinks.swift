@@ -51,8 +51,4 @@ final class PeerLinks: Sendable {
             }
         }
     }
-
-    var peerIndices: [Int] { clients.keys.sorted() }
-
-    func close() { clients.values.forEach { $0.close() } }
 }
