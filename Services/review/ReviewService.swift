@@ -80,7 +80,8 @@ final class ReviewService: Sendable {
         while !Task.isCancelled {
             do {
                 let orders = try await matching.client.call(MatchingAPI.listOrders, OrderListQuery(status: .confirmed)).orders
-                for order in orders where !(try await store.read { try ReviewStore.hasDecision(order.id, $0) }) { enqueue.yield(order) }
+                let decided = try await store.read { [orders] db in try ReviewStore.decided(orders.map(\.id), db) }
+                for order in orders where !decided.contains(order.id) { enqueue.yield(order) }
             } catch {
                 host.logger.warning("cannot list matching's confirmed orders", metadata: ["error": "\(error)"])
             }

@@ -33,6 +33,19 @@ enum ReviewStore {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM decision WHERE order_id = ?)", arguments: [orderID]) ?? false
     }
 
+    /// Those of `orderIDs` with a decision: one query for a whole sweep.
+    static func decided(_ orderIDs: [String], _ db: Database) throws -> Set<String> {
+        guard !orderIDs.isEmpty else { return [] }
+        var found = Set<String>()
+        // SQLite takes at most 32766 parameters per statement.
+        for start in stride(from: 0, to: orderIDs.count, by: 10_000) {
+            let chunk = Array(orderIDs[start..<min(start + 10_000, orderIDs.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            found.formUnion(try String.fetchAll(db, sql: "SELECT order_id FROM decision WHERE order_id IN (\(marks))", arguments: StatementArguments(chunk)))
+        }
+        return found
+    }
+
     /// The next sequence number; decisions are written by one worker, one at a time.
     static func nextSeq(_ db: Database) throws -> Int64 {
         (try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM decision") ?? 0) + 1
