@@ -8,9 +8,15 @@ let serviceExecutables = ["registry", "matching", "review", "dispatch", "ledger"
 let serviceDependencies: [String: [Target.Dependency]] = [
     "registry": ["RegistryCore", "Credentials", "Auth", "Messages", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
     "matching": ["MatchingCore", "Game", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift")],
-    "review": ["ReviewCore", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift")],
-    "ledger": ["Consensus", "LedgerKit", "Credentials", .product(name: "Crypto", package: "swift-crypto")],
-    "dispatch": ["PowerFlow", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift")],
+    "review": [
+        "ReviewCore", "Contracts", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
+    ],
+    "ledger": ["Consensus", "LedgerKit", "LedgerRules", "Contracts", "Credentials", "Auth", "RegistryLink", "Messages", .product(name: "Crypto", package: "swift-crypto")],
+    "dispatch": [
+        "PowerFlow", "Contracts", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
+    ],
 ]
 func serviceTarget(_ product: String) -> String { product.prefix(1).uppercased() + product.dropFirst() + "Service" }
 
@@ -136,10 +142,36 @@ let package = Package(
         .target(
             name: "LedgerKit",
             dependencies: [
-                "Bus", "Consensus", "Credentials",
+                "Bus", "Consensus", "Credentials", "LedgerRules",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Shared/LedgerKit",
+            swiftSettings: strict
+        ),
+        // Contracts: clear terms sealed to each party with HPKE, the public document, five-party signatures.
+        .target(
+            name: "Contracts",
+            dependencies: ["Bus", "Messages", "Credentials", .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates")],
+            path: "Shared/Contracts",
+            swiftSettings: strict
+        ),
+        // The ledger's recorded state and rules (contracts, proposals, votes, membership), pure.
+        .target(
+            name: "LedgerRules",
+            dependencies: ["Consensus", "Contracts", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Shared/LedgerRules",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ContractsTests",
+            dependencies: ["Contracts", "Credentials", "Messages", "Auth", .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates")],
+            path: "Tests/ContractsTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LedgerRulesTests",
+            dependencies: ["LedgerRules", "Contracts", "Consensus", "Credentials", "Messages", "Auth", .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates")],
+            path: "Tests/LedgerRulesTests",
             swiftSettings: strict
         ),
         // Several consensus cores on a seeded virtual network with faults and Byzantine nodes.
@@ -149,6 +181,7 @@ let package = Package(
             name: "gridtrade",
             dependencies: [
                 "Bus", "Messages", "Topology", "Credentials", "Auth", "Game", "PowerFlow", "ConsensusSimulator", "Consensus", "LedgerKit",
+                "LedgerRules", "Contracts", .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -178,7 +211,7 @@ let package = Package(
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], path: "Tests/TopologyTests", swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Bus", "Messages", "Topology", "TestSupport", "Credentials", "Auth", "Consensus", "LedgerKit",
+            dependencies: ["Bus", "Messages", "Topology", "TestSupport", "Credentials", "Auth", "Consensus", "LedgerKit", "LedgerRules", "Contracts",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates"),
             ],
             path: "Tests/IntegrationTests",

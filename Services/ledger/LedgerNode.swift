@@ -3,6 +3,7 @@ import Consensus
 import Credentials
 import Foundation
 import LedgerKit
+import LedgerRules
 import Logging
 import Synchronization
 
@@ -19,7 +20,10 @@ final class LedgerNode: Sendable {
     private let store: LedgerStore
     private let peers: PeerLinks
     private let logger: Logger
-    private let publish: @Sendable (CommittedBlock) -> Void
+    private let publish: @Sendable (CommittedBlock, [LedgerEvent]) -> Void
+    let book: LedgerBook
+    /// Transactions the core refused (before ordering or at execution), so `Ledger/GetTransaction` can say why.
+    private let rejections = Mutex<[TransactionID: TransactionRejection]>([:])
     private let state: Mutex<Progress>
     private let waiters = Mutex<[TransactionID: [(token: UUID, continuation: CheckedContinuation<SubmitOutcome, Never>)]]>([:])
     private let acceptances = Mutex<[TransactionID: [CheckedContinuation<SubmitOutcome, Never>]]>([:])
@@ -41,7 +45,10 @@ final class LedgerNode: Sendable {
         var viewActive: Bool
     }
 
-    init(settings: LedgerSettings, store: LedgerStore, peers: PeerLinks, logger: Logger, publish: @escaping @Sendable (CommittedBlock) -> Void) throws {
+    init(
+        settings: LedgerSettings, store: LedgerStore, peers: PeerLinks, trust: LedgerTrust, logger: Logger,
+        publish: @escaping @Sendable (CommittedBlock, [LedgerEvent]) -> Void
+    ) throws {
         let keys = try DataCenterKeys.readMembers(from: settings.membersPath)
         guard keys.count == settings.peers.count else {
             throw LedgerSetupError("\(settings.membersPath) has \(keys.count) data-center keys, ledger.peers lists \(settings.peers.count)")
@@ -51,11 +58,22 @@ final class LedgerNode: Sendable {
             throw LedgerSetupError("the key \(settings.keyPath) is not data center \(settings.index + 1)'s key in \(settings.membersPath)")
         }
         let blocks = try store.blocks()
+        let founders = keys.enumerated().map { index, key in
+            DataCenterSeat(name: "ledger-\(index + 1)", publicKey: key.x963Representation.base64EncodedString(), endpoint: settings.peers[index])
+        }
+        let book = LedgerBook(policy: settings.governance, founders: founders, blocks: blocks)
+        let check = LedgerEntryCheck(
+            certificates: { trust.certificates },
+            // The registry's revocations and the data centers' own votes both refuse a signer.
+            isRevoked: { member in trust.isRevoked(member) || book.read { $0.revoked.contains(member) } }
+        )
         let replica = Replica(
             configuration: settings.consensus, id: ReplicaID(settings.index), signer: P256MessageSigner(privateKey: key),
-            verifier: P256SignatureVerifier(dataCenterKeys: keys), transactionVerifier: P256TransactionVerifier(),
+            verifier: P256SignatureVerifier(dataCenterKeys: keys), transactionVerifier: check,
+            rules: LedgerRules(policy: settings.governance, founders: founders),
             restoring: try store.records(), committedBlocks: blocks
         )
+        self.book = book
         index = settings.index
         dataCenters = settings.peers.count
         self.store = store
@@ -92,6 +110,7 @@ final class LedgerNode: Sendable {
     func submit(_ transaction: Transaction, wait: Bool, timeout: Duration) async -> SubmitOutcome {
         let id = transaction.id
         if let location = location(of: id) { return .committed(location) }
+        rejections.withLock { _ = $0.removeValue(forKey: id) }
         let outcome = await withCheckedContinuation { continuation in
             acceptances.withLock { $0[id, default: []].append(continuation) }
             feed(.submit(transaction))
@@ -118,6 +137,8 @@ final class LedgerNode: Sendable {
     }
 
     func location(of id: TransactionID) -> TransactionLocation? { locations.withLock { $0[id] } }
+
+    func rejection(of id: TransactionID) -> TransactionRejection? { rejections.withLock { $0[id] } }
 
     func blocks(from: UInt64, through: UInt64) throws -> [CommittedBlock] { try store.blocks(from: from, through: through) }
 
@@ -178,7 +199,13 @@ final class LedgerNode: Sendable {
             case let .transactionCommitted(id, location):
                 locations.withLock { $0[id] = location }
                 resolve(id, .committed(location))
-            case let .transactionRejected(id, reason): resolve(id, .rejected(reason))
+            case let .transactionRejected(id, reason):
+                rejections.withLock { rejected in
+                    // Kept for queries, but not without bound: forgotten all at once when it fills.
+                    if rejected.count >= 10_000 { rejected.removeAll() }
+                    rejected[id] = reason
+                }
+                resolve(id, .rejected(reason))
             case let .loadBlocks(peer, range):
                 let blocks = (try? store.blocks(from: range.from, through: range.through)) ?? []
                 feed(.blocksLoaded(for: peer, blocks))
@@ -191,7 +218,7 @@ final class LedgerNode: Sendable {
             state.withLock { $0.height = last.height; $0.tip = last.block.header.hash.hex }
         }
         peers.send(broadcasts: broadcasts, direct: direct)
-        for block in committed { publish(block) }
+        for block in committed { publish(block, book.apply(block)) }
     }
 
     private func resolve(_ id: TransactionID, _ outcome: SubmitOutcome) {

@@ -1,7 +1,9 @@
 import Bus
 import Consensus
 import Foundation
+import Credentials
 import LedgerKit
+import LedgerRules
 import ServiceKit
 
 /// The ledger executable's handlers: a thin shell around `LedgerNode`, which runs the core.
@@ -9,6 +11,7 @@ final class LedgerService: Sendable {
     private let host: BusHost
     private let node: LedgerNode
     private let peers: PeerLinks
+    private let trust: LedgerTrust
     private let tick: Duration
 
     init(host: BusHost) throws {
@@ -19,11 +22,12 @@ final class LedgerService: Sendable {
             throw SettingsError("\(path) does not exist: make the data centers' keys with `gridtrade ledger keygen` (gridtrade up does it for a local cluster)")
         }
         let store = try LedgerStore(path: URL(fileURLWithPath: host.settings.dataDirectory).appendingPathComponent("ledger.sqlite").path)
-        peers = try PeerLinks(peers: settings.peers, own: settings.index, logger: host.logger)
+        peers = try PeerLinks(peers: settings.peers, own: settings.index, maxMessageBytes: host.settings.maxMessageBytes, logger: host.logger)
         let events = host.events
         let logger = host.logger
+        trust = try LedgerTrust(settings: host.settings, key: try MemberKey.readPrivateKey(from: settings.keyPath), logger: host.logger)
         do {
-            node = try LedgerNode(settings: settings, store: store, peers: peers, logger: host.logger) { committed in
+            node = try LedgerNode(settings: settings, store: store, peers: peers, trust: trust, logger: host.logger) { committed, changes in
                 let header = committed.block.header
                 let summary = BlockSummary(
                     height: header.height, hash: header.hash.hex, previousHash: header.previousHash.hex, view: header.view,
@@ -31,8 +35,16 @@ final class LedgerService: Sendable {
                 )
                 do {
                     try events.publish(LedgerAPI.blockCommitted, summary)
+                    for change in changes {
+                        switch change {
+                        case .contractCommitted(let record): try events.publish(LedgerAPI.contractCommitted, record)
+                        case .proposalOpened(let record): try events.publish(LedgerAPI.proposalOpened, record)
+                        case .voteCast(let vote): try events.publish(LedgerAPI.voteCast, vote)
+                        case .proposalDecided(let record): try events.publish(LedgerAPI.proposalDecided, record)
+                        }
+                    }
                 } catch {
-                    logger.warning("cannot publish BlockCommitted", metadata: ["ledger.height": "\(header.height)", "error": "\(error)"])
+                    logger.warning("cannot publish the block's events", metadata: ["ledger.height": "\(header.height)", "error": "\(error)"])
                 }
             }
         } catch let error as LedgerSetupError {
@@ -54,14 +66,18 @@ final class LedgerService: Sendable {
             guard transaction.payload.count <= LedgerLimits.maxPayloadBytes else {
                 throw RPCError(.invalidArgument, "transaction.payload is \(transaction.payload.count) bytes; at most \(LedgerLimits.maxPayloadBytes)")
             }
+            // What the recorded state already refuses is answered now, and costs no block.
+            if node.location(of: transaction.id) == nil, let problem = node.book.read({ $0.problem(with: transaction, at: $0.height + 1) }) {
+                throw RPCError(problem)
+            }
             let remaining = context.deadline.map { ContinuousClock.now.duration(to: $0) } ?? LedgerLimits.maxWait
             switch await node.submit(transaction, wait: request.wait ?? false, timeout: min(remaining, LedgerLimits.maxWait)) {
             case .committed(let location):
                 return SubmitReply(transactionId: id, committed: true, height: location.height, index: location.index)
             case .accepted:
                 return SubmitReply(transactionId: id, committed: false)
-            case .rejected:
-                throw RPCError(.unauthenticated, "the transaction's signature does not verify against its submitter key")
+            case .rejected(let rejection):
+                throw RPCError(rejection)
             case .timedOut:
                 throw RPCError(.deadlineExceeded, "transaction \(id) was accepted but not committed before the deadline; ask Ledger/GetTransaction")
             }
@@ -70,7 +86,10 @@ final class LedgerService: Sendable {
             guard let id = Hash256(hex: query.transactionId) else {
                 throw RPCError(.invalidArgument, "transaction_id must be 64 hex digits")
             }
-            guard let location = node.location(of: id) else { throw RPCError(.notFound, "transaction \(query.transactionId) is not committed here") }
+            guard let location = node.location(of: id) else {
+                if let rejection = node.rejection(of: id) { throw RPCError(rejection) }
+                throw RPCError(.notFound, "transaction \(query.transactionId) is not committed here")
+            }
             return SubmitReply(transactionId: query.transactionId, committed: true, height: location.height, index: location.index)
         }
         server.register(LedgerAPI.status) { [host] _, _ in
@@ -86,15 +105,25 @@ final class LedgerService: Sendable {
             let through = min(query.through ?? .max, overflow ? .max : last)
             return BlockList(blocks: try node.blocks(from: query.from, through: through))
         }
+        LedgerQueries(node: node).register(on: server)
         Task { await node.run() }
+        Task { [trust, host] in await trust.run(instance: host.settings.instance) }
         Task { [tick] in await node.tick(every: tick) }
+    }
+}
+
+extension RPCError {
+    /// A refusal by the core, with the status code it chose.
+    init(_ rejection: TransactionRejection) {
+        self.init(StatusCode(rawValue: rejection.code) ?? .invalidArgument, rejection.reason)
     }
 }
 
 /// What one data center takes from a client.
 enum LedgerLimits {
-    /// 8 KiB: a full batch (256 of them, base64 in JSON) stays well inside the 4 MiB message limit.
-    static let maxPayloadBytes = 8 * 1024
+    /// 16 KiB: a contract with five certificates, five sealed copies and five signatures is about
+    /// 8 KiB; a full batch of the largest (256, base64 in JSON) fits the ledger's 32 MiB messages.
+    static let maxPayloadBytes = 16 * 1024
     /// The longest a `wait` holds a reply when the caller gave no deadline.
     static let maxWait: Duration = .seconds(60)
 }

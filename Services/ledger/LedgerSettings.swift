@@ -1,6 +1,7 @@
 import Configuration
 import Consensus
 import Foundation
+import LedgerRules
 import ServiceKit
 
 /// A data center's own settings (docs/configuration.md, "The ledger's own settings").
@@ -14,6 +15,8 @@ struct LedgerSettings {
     let consensus: Consensus.Configuration
     /// How often the core's clock is fed.
     let tick: Duration
+    /// How proposals pass: the same at every data center.
+    let governance: GovernancePolicy
 
     init(_ settings: ServiceSettings) throws {
         let config = settings.config
@@ -44,5 +47,15 @@ struct LedgerSettings {
         if let problem = consensus.problem { throw SettingsError("ledger: \(problem)") }
         self.consensus = consensus
         tick = .milliseconds(try number("ledger.tick.ms", 5, 1...1_000))
+        let ratio = config.string(forKey: "ledger.governance.ratio", default: "2/3")
+        let parts = ratio.split(separator: "/").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2 else { throw SettingsError("ledger.governance.ratio must be a fraction such as 2/3, not \(ratio)") }
+        let governance = GovernancePolicy(
+            approvalNumerator: parts[0], approvalDenominator: parts[1],
+            votingWindow: UInt64(try number("ledger.governance.window", 1_000, 1...10_000_000)),
+            checkpointInterval: consensus.checkpointInterval, watermarkWindow: consensus.watermarkWindow
+        )
+        if let problem = governance.problem { throw SettingsError("ledger.governance: \(problem)") }
+        self.governance = governance
     }
 }

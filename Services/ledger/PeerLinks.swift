@@ -12,10 +12,12 @@ final class PeerLinks: Sendable {
     private let clients: [Int: RPCClient]
     private let logger: Logger
 
-    init(peers: [String], own: Int, logger: Logger) throws {
+    init(peers: [String], own: Int, maxMessageBytes: Int64, logger: Logger) throws {
         self.own = own
         var clients: [Int: RPCClient] = [:]
-        for (index, endpoint) in peers.enumerated() where index != own { clients[index] = try RPCClient(endpoint: endpoint) }
+        for (index, endpoint) in peers.enumerated() where index != own {
+            clients[index] = try RPCClient(endpoint: endpoint, maxMessageBytes: maxMessageBytes)
+        }
         self.clients = clients
         self.logger = logger
     }

@@ -1,4 +1,5 @@
 import Bus
+import Contracts
 import Credentials
 import Foundation
 import Messages
@@ -52,6 +53,8 @@ final class ReviewService: Sendable {
         host.server.register(ReviewAPI.listDecisions) { [store] query, _ in
             DecisionList(decisions: try await store.read { try ReviewStore.decisions(query, $0) })
         }
+        let desk = ContractDesk(store: store, registry: registry, identity: identity)
+        host.server.register(ReviewAPI.draftContract) { request, _ in try await desk.draft(request) }
         Task { [self] in
             await registry.connect()
             await identity.acquire(from: registry, logger: host.logger)

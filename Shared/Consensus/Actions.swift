@@ -31,6 +31,18 @@ public enum Action: Sendable, Hashable {
     case viewChanged(view: UInt64, primary: ReplicaID, active: Bool)
 }
 
-public enum TransactionRejection: String, Sendable, Hashable, Codable {
-    case invalidSignature
+/// Why a transaction was refused: a gRPC status code number (the shell answers its client with
+/// it) and a sentence.
+public struct TransactionRejection: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    public let code: Int
+    public let reason: String
+
+    public init(code: Int, reason: String) {
+        self.code = code
+        self.reason = reason
+    }
+
+    public static let invalidSignature = TransactionRejection(code: 16, reason: "the transaction's signature does not verify against its submitter key")
+
+    public var description: String { reason }
 }

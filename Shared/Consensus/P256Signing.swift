@@ -34,7 +34,11 @@ public struct P256SignatureVerifier: SignatureVerifier {
 public struct P256TransactionVerifier: TransactionVerifier {
     public init() {}
 
-    public func isValid(_ transaction: Transaction) -> Bool {
+    public func problem(_ transaction: Transaction) -> TransactionRejection? {
+        Self.isSigned(transaction) ? nil : .invalidSignature
+    }
+
+    public static func isSigned(_ transaction: Transaction) -> Bool {
         guard let key = try? P256.Signing.PublicKey(x963Representation: transaction.submitter),
               let signature = try? P256.Signing.ECDSASignature(derRepresentation: transaction.signature) else { return false }
         return key.isValidSignature(signature, for: transaction.signingBytes)

@@ -8,7 +8,17 @@ extension Replica {
         while let batch = log[executedHeight + 1]?.committed {
             let height = executedHeight + 1
             var seen = Set<TransactionID>()
-            let transactions = batch.transactions.filter { executedTransactions[$0.id] == nil && seen.insert($0.id).inserted }
+            var transactions: [Transaction] = []
+            for transaction in batch.transactions where executedTransactions[transaction.id] == nil && seen.insert(transaction.id).inserted {
+                if let rejection = rules.apply(transaction, at: TransactionLocation(height: height, index: transactions.count)) {
+                    // Ordered but refused by the application: not in the block, so never executed;
+                    // a corrected copy (another id) may come later.
+                    pending.removeValue(forKey: transaction.id)
+                    outbox.append(.transactionRejected(transaction.id, rejection))
+                } else {
+                    transactions.append(transaction)
+                }
+            }
             let header = BlockHeader(
                 height: height,
                 previousHash: executedHeaderHash,
@@ -29,9 +39,10 @@ extension Replica {
         certify()
     }
 
-    /// Makes `block` the executed tip (built here or adopted from a certified peer block).
+    /// Makes `block` the executed tip (built here, its transactions already through the rules, or
+    /// adopted from a certified peer block, whose transactions the rules take now).
     @discardableResult
-    mutating func applyExecuted(_ block: Block) -> Hash256 {
+    mutating func applyExecuted(_ block: Block, adopted: Bool = false) -> Hash256 {
         let hash = block.header.hash
         let height = block.header.height
         executedHeight = height
@@ -40,6 +51,7 @@ extension Replica {
         for (index, transaction) in block.transactions.enumerated() {
             executedTransactions[transaction.id] = TransactionLocation(height: height, index: index)
             pending.removeValue(forKey: transaction.id)
+            if adopted { _ = rules.apply(transaction, at: TransactionLocation(height: height, index: index)) }
         }
         uncertified[height] = block
         executedAt[height] = now

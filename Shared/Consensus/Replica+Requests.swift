@@ -15,8 +15,8 @@ extension Replica {
             pending[id]?.local = true
             return
         }
-        guard transactionVerifier.isValid(transaction) else {
-            outbox.append(.transactionRejected(id, .invalidSignature))
+        if let problem = transactionVerifier.problem(transaction) {
+            outbox.append(.transactionRejected(id, problem))
             return
         }
         remember(transaction, local: true)

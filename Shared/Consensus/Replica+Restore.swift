@@ -10,6 +10,7 @@ extension Replica {
             certifiedHeaderHash = committed.certificate.headerHash
             for (index, transaction) in committed.block.transactions.enumerated() {
                 executedTransactions[transaction.id] = TransactionLocation(height: header.height, index: index)
+                _ = rules.apply(transaction, at: TransactionLocation(height: header.height, index: index))
             }
             if header.height % configuration.checkpointInterval == 0 {
                 stableCheckpoint = CheckpointProof(header: header, certificate: committed.certificate)

@@ -103,7 +103,7 @@ extension Replica {
                 ownHeaderVotes.removeValue(forKey: dropped)
             }
         }
-        applyExecuted(committed.block)
+        applyExecuted(committed.block, adopted: true)
         finishCertified(committed.block, certificate: committed.certificate)
     }
 }

@@ -15,6 +15,8 @@ public struct Replica: Sendable {
     let signer: any MessageSigner
     let verifier: any SignatureVerifier
     let transactionVerifier: any TransactionVerifier
+    /// The application's rules, in the state of the executed chain.
+    public internal(set) var rules: any ExecutionRules
     /// Cached: used on every vote.
     let quorum: Int
 
@@ -84,6 +86,7 @@ public struct Replica: Sendable {
         signer: any MessageSigner,
         verifier: any SignatureVerifier,
         transactionVerifier: any TransactionVerifier,
+        rules: any ExecutionRules = AcceptAllTransactions(),
         restoring records: [PersistedRecord] = [],
         committedBlocks: [CommittedBlock] = []
     ) {
@@ -94,6 +97,7 @@ public struct Replica: Sendable {
         self.signer = signer
         self.verifier = verifier
         self.transactionVerifier = transactionVerifier
+        self.rules = rules
         quorum = configuration.quorum
         restore(records: records, blocks: committedBlocks)
     }

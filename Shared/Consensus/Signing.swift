@@ -13,9 +13,31 @@ public protocol SignatureVerifier: Sendable {
     func isValid(signature: Data, of bytes: Data, by replica: ReplicaID) -> Bool
 }
 
-/// Checks a client's signature on a transaction before any replica orders it.
+/// Checks a client's transaction before any replica orders it: its signature, and whatever the
+/// application can check without the ledger's state (the ledger's contract signatures, say).
 public protocol TransactionVerifier: Sendable {
-    func isValid(_ transaction: Transaction) -> Bool
+    /// Why the transaction must not be ordered; nil when it may be.
+    func problem(_ transaction: Transaction) -> TransactionRejection?
+}
+
+extension TransactionVerifier {
+    public func isValid(_ transaction: Transaction) -> Bool { problem(transaction) == nil }
+}
+
+/// The application's deterministic rules, applied to committed transactions in block order at
+/// execution (as etcd's raft leaves applying entries to the application, but before the header is
+/// built): a transaction they refuse is left out of the block and its client is told why. Every
+/// replica must hold the same rules in the same state, so they may depend only on the chain.
+public protocol ExecutionRules: Sendable {
+    /// Applies `transaction`, next in order at `location`, or returns why it cannot take effect
+    /// (then nothing of it may have been applied, and the next transaction takes its index).
+    mutating func apply(_ transaction: Transaction, at location: TransactionLocation) -> TransactionRejection?
+}
+
+/// Rules that take every transaction: consensus alone, payloads opaque.
+public struct AcceptAllTransactions: ExecutionRules {
+    public init() {}
+    public mutating func apply(_ transaction: Transaction, at location: TransactionLocation) -> TransactionRejection? { nil }
 }
 
 /// Checks a commit certificate: every signature valid, distinct, from a known replica, at least `quorum` of them.

@@ -47,8 +47,9 @@ public struct SimulatedTransactionVerifier: TransactionVerifier {
         SymmetricKey(data: SHA256.hash(data: Data("gridtrade-sim-client".utf8) + submitter))
     }
 
-    public func isValid(_ transaction: Transaction) -> Bool {
+    public func problem(_ transaction: Transaction) -> TransactionRejection? {
         HMAC<SHA256>.isValidAuthenticationCode(transaction.signature, authenticating: transaction.signingBytes, using: Self.key(for: transaction.submitter))
+            ? nil : .invalidSignature
     }
 
     public static func transaction(client: UInt64, payload: Data) -> Transaction {

@@ -46,7 +46,8 @@ public struct ServiceSettings: Sendable {
             throw SettingsError("log level '\(level)' is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         logLevel = parsed
-        maxMessageBytes = Int64(try Self.positiveInt(config, "max.message.bytes", default: 4 << 20))
+        // A data center's batches of signed contracts run to a few MiB each.
+        maxMessageBytes = Int64(try Self.positiveInt(config, "max.message.bytes", default: service == .ledger ? 32 << 20 : 4 << 20))
         heartbeatMilliseconds = try Self.positiveInt(config, "heartbeat.ms", default: 1000)
         // Under compose the instance name is the service's DNS name.
         advertiseHost = config.string(forKey: "advertise.host", default: instance)

@@ -13,7 +13,7 @@ final class LedgerRig: Sendable {
     let clients: [RPCClient]
     let keys: URL
 
-    init(count: Int = 4, viewChangeMs: Int = 1_000) async throws {
+    init(count: Int = 4, viewChangeMs: Int = 1_000, environment: [String: String] = [:]) async throws {
         let keys = try temporaryDirectory("ledger-keys")
         self.keys = keys
         _ = try DataCenterKeys.generate(count: count, in: keys)
@@ -26,10 +26,10 @@ final class LedgerRig: Sendable {
                 "GRIDTRADE_LEDGER_KEY": keys.appendingPathComponent("node-\(index + 1).pem").path,
                 "GRIDTRADE_LEDGER_MEMBERS": keys.appendingPathComponent("members.pem").path,
                 "GRIDTRADE_LEDGER_VIEW_CHANGE_MS": "\(viewChangeMs)",
-            ])
+            ].merging(environment) { $1 })
         }
         for node in nodes { try await node.waitHealthy() }
-        clients = try nodes.map { try RPCClient(endpoint: $0.rpcEndpoint) }
+        clients = try nodes.map { try RPCClient(endpoint: $0.rpcEndpoint, maxMessageBytes: 32 << 20) }
     }
 
     func status(_ index: Int) async throws -> LedgerStatus { try await clients[index].call(LedgerAPI.status, Empty(), deadline: .seconds(2)) }

@@ -9,8 +9,8 @@ import LedgerKit
 struct LedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
-        abstract: "Data-center keys, and re-checking a data center's stored chain.",
-        subcommands: [Keygen.self, Verify.self]
+        abstract: "Data-center keys, re-checking a data center's stored chain, and contract proofs.",
+        subcommands: [Keygen.self, Verify.self, ProofCommand.self]
     )
 
     struct Keygen: ParsableCommand {

@@ -1,0 +1,62 @@
+import Bus
+import Consensus
+import Foundation
+import LedgerKit
+import LedgerRules
+import Messages
+
+/// The read side for members and their extension nodes: contracts, proofs, headers, proposals
+/// and the membership, all from the certified chain.
+struct LedgerQueries {
+    let node: LedgerNode
+
+    func register(on server: RPCServer) {
+        let node = self.node
+        server.register(LedgerAPI.getContract) { query, _ in
+            guard let record = node.book.read({ $0.contracts[query.contractId] }) else {
+                throw RPCError(.notFound, "no contract \(query.contractId) is recorded")
+            }
+            return record
+        }
+        server.register(LedgerAPI.listContracts) { query, _ in
+            if let period = query.period, !Months.isValid(period) { throw RPCError(.invalidArgument, "period must be a month, YYYY-MM") }
+            return node.book.read { rules in
+                ContractList(
+                    contracts: rules.contracts(member: query.memberId, period: query.period, fromHeight: query.fromHeight ?? 0), height: rules.height
+                )
+            }
+        }
+        server.register(LedgerAPI.getProof) { query, _ in
+            guard let record = node.book.read({ $0.contracts[query.contractId] }) else {
+                throw RPCError(.notFound, "no contract \(query.contractId) is recorded")
+            }
+            guard let committed = try node.blocks(from: record.height, through: record.height).first,
+                  record.index < committed.block.transactions.count,
+                  let path = MerkleTree.proof(of: record.index, in: committed.block.transactions)
+            else { throw RPCError(.internal, "block \(record.height) is not stored here") }
+            return ContractProof(
+                contractId: record.contractId, version: record.document.version, transaction: committed.block.transactions[record.index],
+                height: record.height, index: record.index, header: committed.block.header, certificate: committed.certificate, proof: path
+            )
+        }
+        server.register(LedgerAPI.getHeaders) { query, _ in
+            guard query.from >= 1 else { throw RPCError(.invalidArgument, "from must be at least 1") }
+            let (last, overflow) = query.from.addingReportingOverflow(1_023)
+            let through = min(query.through ?? .max, overflow ? .max : last)
+            let blocks = try node.blocks(from: query.from, through: through)
+            return HeaderList(headers: blocks.map { CheckpointProof(header: $0.block.header, certificate: $0.certificate) })
+        }
+        server.register(LedgerAPI.getProposal) { query, _ in
+            guard let record = node.book.read({ $0.proposals[query.proposalId] }) else {
+                throw RPCError(.notFound, "no proposal \(query.proposalId)")
+            }
+            return record
+        }
+        server.register(LedgerAPI.listProposals) { query, _ in
+            node.book.read { ProposalList(proposals: $0.proposalList(fromHeight: query.fromHeight ?? 0), height: $0.height) }
+        }
+        server.register(LedgerAPI.getMembership) { _, _ in
+            node.book.read { MembershipList(memberships: $0.memberships, height: $0.height) }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Bus
+import Messages
+
+/// How a contract is drafted and countersigned before the parties sign it (docs/protocol.md,
+/// "Contracts"): the trading center drafts it from its approved review decision and the dispatch
+/// center's signed security check, seals the terms to every party and signs; the dispatch
+/// center checks its copy against its own result and signs.
+extension ReviewAPI {
+    public static let draftContract = Method<DraftContractRequest, SignedContract>("Review/DraftContract")
+}
+
+extension DispatchAPI {
+    public static let signContract = Method<SignContractRequest, SignedContract>("Dispatch/SignContract")
+}
+
+public struct DraftContractRequest: Codable, Sendable {
+    public var orderId: String
+    /// The grid company that carries the energy (member id).
+    public var gridCompany: String
+    /// The dispatch center's signed security check of the order (`Dispatch/GetResult`'s statement).
+    public var securityCheck: SignedStatement
+
+    public init(orderId: String, gridCompany: String, securityCheck: SignedStatement) {
+        self.orderId = orderId
+        self.gridCompany = gridCompany
+        self.securityCheck = securityCheck
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case orderId = "order_id"
+        case gridCompany = "grid_company"
+        case securityCheck = "security_check"
+    }
+}
+
+public struct SignContractRequest: Codable, Sendable {
+    public var contract: SignedContract
+
+    public init(contract: SignedContract) { self.contract = contract }
+}

@@ -1,0 +1,108 @@
+import Bus
+import Consensus
+import LedgerRules
+
+/// The ledger's contract, governance and extension-node methods and events (docs/protocol.md,
+/// "Contracts on the ledger"). Contracts, proposals and votes are submitted with `Ledger/Submit`
+/// as ledger entries; these read what the chain recorded.
+extension LedgerAPI {
+    public static let getContract = Method<ContractQuery, ContractRecord>("Ledger/GetContract")
+    /// Catch-up for a member: its contracts, by delivery month and from a height.
+    public static let listContracts = Method<ContractListQuery, ContractList>("Ledger/ListContracts")
+    /// The Merkle inclusion proof of a contract's current version, with header and certificate.
+    public static let getProof = Method<ContractQuery, ContractProof>("Ledger/GetProof")
+    /// Block headers with their commit certificates: what an extension node keeps.
+    public static let getHeaders = Method<BlockQuery, HeaderList>("Ledger/GetHeaders")
+    public static let getProposal = Method<ProposalQuery, ProposalRecord>("Ledger/GetProposal")
+    public static let listProposals = Method<ProposalListQuery, ProposalList>("Ledger/ListProposals")
+    /// The consensus membership: the founders and every passed change, with the height it starts after.
+    public static let getMembership = Method<Empty, MembershipList>("Ledger/GetMembership")
+
+    public static let contractCommitted = EventTopic<ContractRecord>("ContractCommitted")
+    public static let proposalOpened = EventTopic<ProposalRecord>("ProposalOpened")
+    public static let voteCast = EventTopic<CastVote>("VoteCast")
+    public static let proposalDecided = EventTopic<ProposalRecord>("ProposalDecided")
+}
+
+public struct ContractQuery: Codable, Sendable {
+    public var contractId: String
+
+    public init(contractId: String) { self.contractId = contractId }
+
+    enum CodingKeys: String, CodingKey { case contractId = "contract_id" }
+}
+
+public struct ContractListQuery: Codable, Sendable {
+    /// Only contracts naming this member as a party.
+    public var memberId: String?
+    /// Only contracts delivering in this month (YYYY-MM).
+    public var period: String?
+    /// Only contracts recorded or changed at or above this height.
+    public var fromHeight: UInt64?
+
+    public init(memberId: String? = nil, period: String? = nil, fromHeight: UInt64? = nil) {
+        self.memberId = memberId
+        self.period = period
+        self.fromHeight = fromHeight
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case period
+        case memberId = "member_id"
+        case fromHeight = "from_height"
+    }
+}
+
+public struct ContractList: Codable, Sendable {
+    public var contracts: [ContractRecord]
+    /// The height the answer reflects: ask again from height + 1.
+    public var height: UInt64
+
+    public init(contracts: [ContractRecord], height: UInt64) {
+        self.contracts = contracts
+        self.height = height
+    }
+}
+
+public struct HeaderList: Codable, Sendable {
+    public var headers: [CheckpointProof]
+
+    public init(headers: [CheckpointProof]) { self.headers = headers }
+}
+
+public struct ProposalQuery: Codable, Sendable {
+    public var proposalId: String
+
+    public init(proposalId: String) { self.proposalId = proposalId }
+
+    enum CodingKeys: String, CodingKey { case proposalId = "proposal_id" }
+}
+
+public struct ProposalListQuery: Codable, Sendable {
+    /// Only proposals opened or decided at or above this height.
+    public var fromHeight: UInt64?
+
+    public init(fromHeight: UInt64? = nil) { self.fromHeight = fromHeight }
+
+    enum CodingKeys: String, CodingKey { case fromHeight = "from_height" }
+}
+
+public struct ProposalList: Codable, Sendable {
+    public var proposals: [ProposalRecord]
+    public var height: UInt64
+
+    public init(proposals: [ProposalRecord], height: UInt64) {
+        self.proposals = proposals
+        self.height = height
+    }
+}
+
+public struct MembershipList: Codable, Sendable {
+    public var memberships: [Membership]
+    public var height: UInt64
+
+    public init(memberships: [Membership], height: UInt64) {
+        self.memberships = memberships
+        self.height = height
+    }
+}

@@ -1,0 +1,64 @@
+import Contracts
+import Foundation
+
+/// What a ledger transaction's payload records, as JSON `{"type": ..., "body": ...}`: a contract,
+/// a proposal to change recorded data, or a data center's vote on one. A payload that is not a
+/// JSON object (does not start with `{`) is an opaque note, recorded as it is.
+public enum LedgerEntry: Sendable, Equatable {
+    case contract(SignedContract)
+    case proposal(Proposal)
+    case vote(Vote)
+
+    public var type: String {
+        switch self {
+        case .contract: "contract"
+        case .proposal: "proposal"
+        case .vote: "vote"
+        }
+    }
+
+    /// nil for an opaque note; the entry, or a 3 (invalid argument) problem, for a JSON object.
+    public static func decode(_ payload: Data) throws(ContractProblem) -> LedgerEntry? {
+        guard payload.first == UInt8(ascii: "{") else { return nil }
+        do {
+            return try JSONDecoder().decode(LedgerEntry.self, from: payload)
+        } catch let problem as ContractProblem {
+            throw problem
+        } catch let DecodingError.dataCorrupted(context) where context.underlyingError is ContractProblem {
+            throw context.underlyingError as! ContractProblem
+        } catch {
+            throw ContractProblem(.invalidArgument, "the payload is not a ledger entry: \(error)")
+        }
+    }
+
+    public func encoded() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding these value types cannot fail.
+        return try! encoder.encode(self)
+    }
+}
+
+extension LedgerEntry: Codable {
+    enum CodingKeys: String, CodingKey { case type, body }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(String.self, forKey: .type) {
+        case "contract": self = .contract(try container.decode(SignedContract.self, forKey: .body))
+        case "proposal": self = .proposal(try container.decode(Proposal.self, forKey: .body))
+        case "vote": self = .vote(try container.decode(Vote.self, forKey: .body))
+        case let other: throw ContractProblem(.invalidArgument, "unknown entry type '\(other)': contract, proposal or vote")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        switch self {
+        case .contract(let contract): try container.encode(contract, forKey: .body)
+        case .proposal(let proposal): try container.encode(proposal, forKey: .body)
+        case .vote(let vote): try container.encode(vote, forKey: .body)
+        }
+    }
+}

@@ -1,0 +1,316 @@
+import Consensus
+import Contracts
+import Foundation
+
+/// The ledger's recorded state and the rules that change it: contracts, proposals, votes, the
+/// members revoked by vote and the consensus membership. A pure, deterministic state machine: the
+/// consensus core applies every committed transaction to it in block order (`ExecutionRules`),
+/// and a transaction it refuses is left out of the block with nothing applied. It depends only on
+/// the chain, so every data center (and anyone replaying the blocks) holds the same state.
+///
+/// What needs no state (signatures, certificates, the entry's shape) is checked before ordering
+/// by `LedgerEntryCheck`; this checks what depends on what was recorded before.
+public struct LedgerRules: ExecutionRules {
+    public let policy: GovernancePolicy
+    public private(set) var contracts: [String: ContractRecord] = [:]
+    public private(set) var proposals: [String: ProposalRecord] = [:]
+    /// Members whose signatures the data centers voted to refuse.
+    public private(set) var revoked: Set<String> = []
+    /// The founding membership first; a passed change appends the next one.
+    public private(set) var memberships: [Membership]
+    public private(set) var height: UInt64 = 0
+    public private(set) var notes = 0
+    /// Contract ids by member, in the order recorded.
+    private var contractsByMember: [String: [String]] = [:]
+    private var contractOrder: [String] = []
+    private var proposalOrder: [String] = []
+    /// Events since the last `takeEvents`, when `recordsEvents`.
+    private var events: [LedgerEvent] = []
+    private let recordsEvents: Bool
+
+    public init(policy: GovernancePolicy, founders: [DataCenterSeat], recordsEvents: Bool = false) {
+        self.policy = policy
+        memberships = [Membership(after: 0, seats: founders)]
+        self.recordsEvents = recordsEvents
+    }
+
+    public mutating func takeEvents() -> [LedgerEvent] {
+        defer { events = [] }
+        return events
+    }
+
+    /// The data centers ordering the block at `height`.
+    public func seats(at height: UInt64) -> [DataCenterSeat] {
+        memberships.last { $0.after < height }?.seats ?? memberships[0].seats
+    }
+
+    public func seat(of key: Data, at height: UInt64) -> DataCenterSeat? {
+        let encoded = key.base64EncodedString()
+        return seats(at: height).first { $0.publicKey == encoded }
+    }
+
+    /// A membership change passed but not yet in force at `height`.
+    public func pendingMembership(at height: UInt64) -> Membership? {
+        memberships.last.flatMap { $0.after >= height && $0.after > 0 ? $0 : nil }
+    }
+
+    // MARK: Applying
+
+    public mutating func apply(_ transaction: Transaction, at location: TransactionLocation) -> TransactionRejection? {
+        let height = location.height
+        advance(to: height)
+        let entry: LedgerEntry?
+        do {
+            entry = try LedgerEntry.decode(transaction.payload)
+        } catch {
+            return TransactionRejection(code: error.code.rawValue, reason: error.message)
+        }
+        let id = transaction.id.hex
+        switch entry {
+        case nil:
+            notes += 1
+            return nil
+        case .contract(let contract):
+            return record(contract, transaction: id, at: location)
+        case .proposal(let proposal):
+            return open(proposal, id: id, by: transaction.submitter, at: location)
+        case .vote(let vote):
+            return cast(vote, by: transaction.submitter, height: height)
+        }
+    }
+
+    /// Whether `transaction` would be refused if it were the next one applied (at `height`), without
+    /// applying it: a data center asks this before ordering a client's transaction, so that what
+    /// the recorded state already refuses costs no block. Execution checks again, since other
+    /// transactions may be ordered first.
+    public func problem(with transaction: Transaction, at height: UInt64) -> TransactionRejection? {
+        let entry: LedgerEntry?
+        do {
+            entry = try LedgerEntry.decode(transaction.payload)
+        } catch {
+            return TransactionRejection(code: error.code.rawValue, reason: error.message)
+        }
+        switch entry {
+        case nil: return nil
+        case .contract(let contract):
+            guard let document = try? ContractSigning.document(of: contract) else { return Self.refuse(3, "the contract document does not decode") }
+            return contractProblem(document)
+        case .proposal(let proposal):
+            return proposalProblem(proposal, by: transaction.submitter, at: height)
+        case .vote(let vote):
+            if case .failure(let problem) = voteCheck(vote, by: transaction.submitter, at: height) { return problem }
+            return nil
+        }
+    }
+
+    /// Expires proposals whose window closed before `height`.
+    public mutating func advance(to height: UInt64) {
+        guard height > self.height else { return }
+        self.height = height
+        for id in proposalOrder where proposals[id]?.status == .open {
+            guard let record = proposals[id], height > record.openedAt + policy.votingWindow else { continue }
+            proposals[id]?.status = .expired
+            proposals[id]?.decidedAt = record.openedAt + policy.votingWindow
+            emit(.proposalDecided(proposals[id]!))
+        }
+    }
+
+    private mutating func emit(_ event: LedgerEvent) {
+        if recordsEvents { events.append(event) }
+    }
+
+    private mutating func record(_ contract: SignedContract, transaction: String, at location: TransactionLocation) -> TransactionRejection? {
+        let height = location.height
+        guard let document = try? ContractSigning.document(of: contract) else { return Self.refuse(3, "the contract document does not decode") }
+        if let problem = contractProblem(document) { return problem }
+        let record = ContractRecord(
+            contractId: document.contractId, document: document, contract: contract, status: .active, transactionId: transaction,
+            height: height, index: location.index, versions: [ContractVersion(version: 1, transactionId: transaction, height: height)], cancelledBy: nil,
+            updatedAt: height
+        )
+        contracts[document.contractId] = record
+        contractOrder.append(document.contractId)
+        for party in document.parties { contractsByMember[party.member, default: []].append(document.contractId) }
+        emit(.contractCommitted(record))
+        return nil
+    }
+
+    private func contractProblem(_ document: ContractDocument) -> TransactionRejection? {
+        if let existing = contracts[document.contractId] {
+            return Self.refuse(6, "contract \(document.contractId) is already recorded at height \(existing.height); change it by proposal")
+        }
+        guard document.version == 1 else { return Self.refuse(3, "a new contract is version 1; later versions come by an amend_contract proposal") }
+        if let party = document.parties.first(where: { revoked.contains($0.member) }) {
+            return Self.refuse(7, "\(party.member) was revoked by the data centers' vote")
+        }
+        return nil
+    }
+
+    private func proposalProblem(_ proposal: Proposal, by submitter: Data, at height: UInt64) -> TransactionRejection? {
+        guard seat(of: submitter, at: height) != nil else {
+            return Self.refuse(7, "only a data center of the current membership may propose")
+        }
+        return precondition(for: proposal.action, at: height)
+    }
+
+    private mutating func open(_ proposal: Proposal, id: String, by submitter: Data, at location: TransactionLocation) -> TransactionRejection? {
+        let height = location.height
+        if let problem = proposalProblem(proposal, by: submitter, at: height) { return problem }
+        guard let proposer = seat(of: submitter, at: height) else { return nil }
+        let electorate = seats(at: height).count
+        let record = ProposalRecord(
+            proposalId: id, proposal: proposal, proposer: proposer.name, openedAt: height, index: location.index, electorate: electorate,
+            required: policy.required(of: electorate), votes: [], status: .open, decidedAt: nil, activatesAfter: nil
+        )
+        proposals[id] = record
+        proposalOrder.append(id)
+        emit(.proposalOpened(record))
+        return nil
+    }
+
+    /// Whether the action still makes sense against what is recorded (checked when proposed and
+    /// again when it passes, since other proposals may have passed in between).
+    private func precondition(for action: ProposalAction, at height: UInt64) -> TransactionRejection? {
+        switch action {
+        case .cancelContract(let contractId):
+            guard let record = contracts[contractId] else { return Self.refuse(5, "no contract \(contractId) is recorded") }
+            guard record.status == .active else { return Self.refuse(9, "contract \(contractId) is already cancelled") }
+        case .amendContract(let contract):
+            guard let document = try? ContractSigning.document(of: contract) else { return Self.refuse(3, "the amended contract does not decode") }
+            guard let record = contracts[document.contractId] else { return Self.refuse(5, "no contract \(document.contractId) is recorded") }
+            guard record.status == .active else { return Self.refuse(9, "contract \(document.contractId) is cancelled") }
+            guard document.version == record.document.version + 1 else {
+                return Self.refuse(9, "the amendment must be version \(record.document.version + 1) of \(document.contractId)")
+            }
+            if let party = document.parties.first(where: { revoked.contains($0.member) }) {
+                return Self.refuse(7, "\(party.member) was revoked by the data centers' vote")
+            }
+        case .revokeMember(let member):
+            guard !revoked.contains(member) else { return Self.refuse(6, "\(member) is already revoked") }
+        case .admitDataCenter(let seat):
+            if let problem = membershipChangeProblem(at: height) { return problem }
+            guard !seats(at: height).contains(where: { $0.publicKey == seat.publicKey || $0.name == seat.name }) else {
+                return Self.refuse(6, "data center \(seat.name) (or its key) is already a member")
+            }
+        case .removeDataCenter(let key):
+            if let problem = membershipChangeProblem(at: height) { return problem }
+            let current = seats(at: height)
+            guard current.contains(where: { $0.publicKey == key }) else { return Self.refuse(5, "no data center has that key") }
+            guard current.count > 4 else { return Self.refuse(9, "4 data centers are the fewest that tolerate a Byzantine fault; none can be removed") }
+        }
+        return nil
+    }
+
+    private func membershipChangeProblem(at height: UInt64) -> TransactionRejection? {
+        if let pending = pendingMembership(at: height) {
+            return Self.refuse(9, "a membership change takes effect after height \(pending.after); propose the next one after it")
+        }
+        return nil
+    }
+
+    /// The voter and the proposal, or why the vote is refused.
+    private func voteCheck(_ vote: Vote, by submitter: Data, at height: UInt64) -> Result<(DataCenterSeat, ProposalRecord), TransactionRejection> {
+        guard let voter = seat(of: submitter, at: height) else {
+            return .failure(Self.refuse(7, "only a data center of the current membership may vote"))
+        }
+        guard let record = proposals[vote.proposalId] else { return .failure(Self.refuse(5, "no proposal \(vote.proposalId)")) }
+        if record.status == .open, height > record.openedAt + policy.votingWindow {
+            return .failure(Self.refuse(9, "proposal \(vote.proposalId) expired after height \(record.openedAt + policy.votingWindow)"))
+        }
+        guard record.status == .open else {
+            return .failure(Self.refuse(9, "proposal \(vote.proposalId) is \(record.status.rawValue) since height \(record.decidedAt ?? 0)"))
+        }
+        guard !record.votes.contains(where: { $0.dataCenter == voter.name }) else {
+            return .failure(Self.refuse(6, "\(voter.name) has already voted on proposal \(vote.proposalId)"))
+        }
+        return .success((voter, record))
+    }
+
+    private mutating func cast(_ vote: Vote, by submitter: Data, height: UInt64) -> TransactionRejection? {
+        let voter: DataCenterSeat
+        var record: ProposalRecord
+        switch voteCheck(vote, by: submitter, at: height) {
+        case .failure(let problem): return problem
+        case .success(let found): (voter, record) = found
+        }
+        let cast = CastVote(proposalId: vote.proposalId, dataCenter: voter.name, approve: vote.approve, height: height)
+        record.votes.append(cast)
+        emit(.voteCast(cast))
+        if record.yes >= record.required {
+            if precondition(for: record.proposal.action, at: height) != nil {
+                // Overtaken (the contract was cancelled by another proposal, say): it cannot pass.
+                record.status = .rejected
+                record.decidedAt = height
+                proposals[vote.proposalId] = record
+                emit(.proposalDecided(record))
+                return nil
+            }
+            record.status = .passed
+            record.decidedAt = height
+            record.activatesAfter = carryOut(record, height: height)
+            proposals[vote.proposalId] = record
+            emit(.proposalDecided(record))
+        } else if record.yes + (record.electorate - record.votes.count) < record.required {
+            record.status = .rejected
+            record.decidedAt = height
+            proposals[vote.proposalId] = record
+            emit(.proposalDecided(record))
+        } else {
+            proposals[vote.proposalId] = record
+        }
+        return nil
+    }
+
+    /// Applies a passed proposal; returns the activation height of a membership change.
+    private mutating func carryOut(_ record: ProposalRecord, height: UInt64) -> UInt64? {
+        let proposal = record.proposalId
+        switch record.proposal.action {
+        case .cancelContract(let contractId):
+            contracts[contractId]?.status = .cancelled
+            contracts[contractId]?.cancelledBy = proposal
+            contracts[contractId]?.updatedAt = height
+        case .amendContract(let contract):
+            guard let document = try? ContractSigning.document(of: contract) else { return nil }
+            contracts[document.contractId]?.document = document
+            contracts[document.contractId]?.contract = contract
+            contracts[document.contractId]?.transactionId = proposal
+            // The amended contract is recorded in the proposal's transaction: that is what a proof points at.
+            contracts[document.contractId]?.height = record.openedAt
+            contracts[document.contractId]?.index = record.index
+            contracts[document.contractId]?.updatedAt = height
+            contracts[document.contractId]?.versions.append(ContractVersion(version: document.version, transactionId: proposal, height: record.openedAt))
+            for party in document.parties where !(contractsByMember[party.member] ?? []).contains(document.contractId) {
+                contractsByMember[party.member, default: []].append(document.contractId)
+            }
+        case .revokeMember(let member):
+            revoked.insert(member)
+        case .admitDataCenter(let seat):
+            let after = policy.activationHeight(decidedAt: height)
+            memberships.append(Membership(after: after, seats: seats(at: height) + [seat]))
+            return after
+        case .removeDataCenter(let key):
+            let after = policy.activationHeight(decidedAt: height)
+            memberships.append(Membership(after: after, seats: seats(at: height).filter { $0.publicKey != key }))
+            return after
+        }
+        return nil
+    }
+
+    static func refuse(_ code: Int, _ reason: String) -> TransactionRejection { TransactionRejection(code: code, reason: reason) }
+
+    // MARK: Queries
+
+    /// Contracts naming `member` (all if nil), whose delivery period overlaps `period` (YYYY-MM,
+    /// all if nil), recorded or changed at or above `fromHeight`, in the order first recorded.
+    public func contracts(member: String?, period: String?, fromHeight: UInt64) -> [ContractRecord] {
+        let ids = member.map { contractsByMember[$0] ?? [] } ?? contractOrder
+        return ids.compactMap { contracts[$0] }.filter { record in
+            record.updatedAt >= fromHeight
+                && period.map { record.document.periodStart <= $0 && $0 <= record.document.periodEnd } ?? true
+        }
+    }
+
+    public func proposalList(fromHeight: UInt64) -> [ProposalRecord] {
+        proposalOrder.compactMap { proposals[$0] }.filter { $0.openedAt >= fromHeight || ($0.decidedAt ?? 0) >= fromHeight }
+    }
+}

@@ -1,0 +1,183 @@
+import Auth
+import Bus
+import Consensus
+import Contracts
+import Credentials
+import Crypto
+import Foundation
+import LedgerKit
+import LedgerRules
+import Messages
+import TestSupport
+import Testing
+
+@Suite("Contracts on the ledger, as real processes", .serialized)
+struct ContractLedgerTests {
+    @Test("a reviewed, checked order becomes a five-signature contract on every data center; only its parties read the terms; an extension node verifies its proof with the registry's keys and refuses a doctored one")
+    func contractLifecycle() async throws {
+        let rig = try await ContractRig()
+        try await stopping(rig.stop) {
+            let subscriber = try EventSubscriber(endpoint: rig.ledger.nodes[2].eventsEndpoint, rpc: rig.ledger.clients[2])
+            let committedEvents = subscriber.subscribe(LedgerAPI.contractCommitted)
+            let (order, contract) = try await rig.signedContract(mwh: 100)
+            let document = try ContractSigning.document(of: contract)
+            #expect(document.parties.map(\.role) == [.consumer, .generator, .gridCompany, .tradingCenter, .dispatchCenter])
+            #expect(contract.signatures.count == 5)
+
+            // Uploaded to data center 2; every data center records it.
+            let reply = try await rig.submit(.contract(contract), node: 1)
+            #expect(reply.committed)
+            for client in rig.ledger.clients {
+                let record = try await eventually { try await client.call(LedgerAPI.getContract, ContractQuery(contractId: document.contractId)) }
+                #expect(record.status == .active && record.height == reply.height && record.document == document)
+            }
+            let event = try await firstEvent(committedEvents, timeout: .seconds(10))
+            #expect(event.body.contractId == document.contractId)
+
+            // A member's catch-up query finds it by member, month and height.
+            let mine = try await rig.ledger.clients[3].call(LedgerAPI.listContracts, ContractListQuery(memberId: rig.consumer.memberID, period: rig.desk.month, fromHeight: 1))
+            #expect(mine.contracts.map(\.contractId) == [document.contractId])
+            let later = try await rig.ledger.clients[3].call(LedgerAPI.listContracts, ContractListQuery(memberId: rig.consumer.memberID, fromHeight: mine.height + 1))
+            #expect(later.contracts.isEmpty)
+
+            // Each party reads the terms with `gridtrade contract show --key`; an outsider's key opens nothing.
+            let gridtrade = binDirectory.appendingPathComponent("gridtrade")
+            let keys = try temporaryDirectory("contract-keys")
+            let consumerKey = keys.appendingPathComponent("consumer.pem")
+            try MemberKey.write(privateKey: rig.consumer.privateKey, to: consumerKey.path)
+            let outsiderKey = keys.appendingPathComponent("outsider.pem")
+            try MemberKey.write(privateKey: rig.desk.market.units["GU2"]!.privateKey, to: outsiderKey.path)
+            let ledgerOption = ["--ledger", rig.ledger.nodes[0].rpcEndpoint]
+            let shown = try await run(gridtrade, ["contract", "show", document.contractId, "--key", consumerKey.path] + ledgerOption)
+            #expect(shown.status == 0, "\(shown.error)")
+            let terms = try JSONDecoder().decode(ReadBack.self, from: Data(shown.output.utf8)).terms
+            #expect(terms.orderId == order.id && terms.price == order.price && abs(terms.energyMwh - 100) < 1e-6)
+            #expect(terms.monthlySplit.map(\.month) == [rig.desk.month])
+            let refused = try await run(gridtrade, ["contract", "show", document.contractId, "--key", outsiderKey.path] + ledgerOption)
+            #expect(refused.status == 1 && refused.error.contains("not a party"))
+            let publicOnly = try await run(gridtrade, ["contract", "show", document.contractId] + ledgerOption)
+            #expect(publicOnly.status == 0 && !publicOnly.output.contains("\"price\""))
+
+            // The proof, checked against the registry's data-center keys.
+            let proofFile = keys.appendingPathComponent("proof.json")
+            let registryOption = ["--registry", rig.registry.process.rpcEndpoint]
+            let proof = try await run(gridtrade, ["ledger", "proof", document.contractId, "--proof-out", proofFile.path] + ledgerOption + registryOption)
+            #expect(proof.status == 0 && proof.output.hasPrefix("verified:"), "\(proof.output) \(proof.error)")
+
+            // A dishonest data center's doctored proofs: another leaf, a forged root, a re-signed certificate.
+            let genuine = try JSONDecoder().decode(ContractProof.self, from: Data(contentsOf: proofFile))
+            let stranger = P256Keys.fresh()
+            var doctored: [ContractProof] = []
+            var otherLeaf = genuine
+            otherLeaf.transaction = P256TransactionVerifier.sign(payload: genuine.transaction.payload, with: stranger)
+            doctored.append(otherLeaf)
+            var forgedRoot = genuine
+            let header = genuine.header
+            let root = MerkleTree.root(of: [otherLeaf.transaction])
+            forgedRoot = ContractProof(
+                contractId: genuine.contractId, version: genuine.version, transaction: otherLeaf.transaction, height: genuine.height, index: 0,
+                header: BlockHeader(height: header.height, previousHash: header.previousHash, merkleRoot: root, timestamp: header.timestamp, nonce: header.nonce, proposer: header.proposer, view: header.view),
+                certificate: genuine.certificate, proof: MerkleTree.proof(of: 0, in: [otherLeaf.transaction])!
+            )
+            doctored.append(forgedRoot)
+            var resigned = forgedRoot
+            let hash = resigned.header.hash
+            // Signed by one real data center (the dishonest one) and three keys the registry never approved.
+            let signers = [rig.dataCenterKeys[0], stranger, P256Keys.fresh(), P256Keys.fresh()]
+            resigned.certificate = CommitCertificate(height: header.height, headerHash: hash, signatures: signers.enumerated().map { index, key in
+                ReplicaSignature(replica: ReplicaID(index), signature: try! key.signature(for: BlockHeader.signingBytes(hash)).derRepresentation)
+            })
+            doctored.append(resigned)
+            for (number, proof) in doctored.enumerated() {
+                let file = keys.appendingPathComponent("doctored-\(number).json")
+                try JSONEncoder().encode(proof).write(to: file)
+                let check = try await run(gridtrade, ["ledger", "proof", document.contractId, "--from-file", file.path] + registryOption)
+                #expect(check.status == 1 && check.output.hasPrefix("REFUSED:"), "doctored proof \(number) was not refused: \(check.output)")
+            }
+        }
+    }
+
+    @Test("bad input gets its code and changes no data center: forged, missing or revoked signatures, a replay, an unreviewed order, a non-data-center vote, a double vote, a proposal to rewrite a block; a cancellation passes at 3 of 4 votes")
+    func badInputAndGovernance() async throws {
+        let rig = try await ContractRig()
+        try await stopping(rig.stop) {
+            let (_, contract) = try await rig.signedContract(mwh: 80)
+            let document = try ContractSigning.document(of: contract)
+            let recorded = try await rig.submit(.contract(contract))
+            #expect(recorded.committed)
+            let (_, second) = try await rig.signedContract("GU3", mwh: 60)
+            let before = try await rig.ledgerState()
+
+            // Forged: the grid company's signature replaced by one from another key.
+            var forged = second
+            let index = forged.signatures.firstIndex { $0.member == rig.gridCompany.memberID }!
+            forged.signatures[index].signature = try P256Keys.fresh().signature(for: ContractSigning.message(document: Data(base64Encoded: second.document)!)).derRepresentation.base64EncodedString()
+            #expect(await code { try await rig.submit(.contract(forged)) } == 16)
+            // Missing: the consumer never signed.
+            var missing = second
+            missing.signatures.removeAll { $0.member == rig.consumer.memberID }
+            #expect(await code { try await rig.submit(.contract(missing)) } == 16)
+            // Replayed: the recorded contract again, uploaded by someone else.
+            #expect(await code { try await rig.submit(.contract(contract)) } == 6)
+            // An order never reviewed: the trading center will not draft it, and without its signature no data center takes it.
+            let unreviewed = try await rig.desk.market.client.call(
+                MatchingAPI.createOrder,
+                CreateOrderRequest(seller: rig.desk.market.units["GU2"]!.memberID, buyer: rig.consumer.memberID, price: 14, monthlySplit: [.init(month: rig.desk.month, mwh: 5)]),
+                signer: rig.consumer
+            )
+            let check = try await rig.desk.result(try await rig.confirmedOrderID())
+            #expect(await code {
+                try await rig.desk.reviewClient.call(ReviewAPI.draftContract, DraftContractRequest(orderId: unreviewed.id, gridCompany: rig.gridCompany.memberID, securityCheck: check.statement))
+            } == 9)
+            var unsignedByCenters = second
+            unsignedByCenters.signatures.removeAll { $0.member == rig.desk.dispatchCenter.memberID }
+            #expect(await code { try await rig.submit(.contract(unsignedByCenters)) } == 16)
+
+            // Governance: a vote by a member that is not a data center, a proposal to rewrite a block.
+            let dataCenter = rig.dataCenterKeys[0]
+            #expect(await code { try await rig.submit(.vote(Vote(proposalId: String(repeating: "0", count: 64), approve: true)), key: rig.consumer.privateKey) } == 7)
+            let rewrite = Data(#"{"type":"proposal","body":{"action":{"type":"rewrite_block","height":1},"reason":"fix"}}"#.utf8)
+            let rewriteTransaction = P256TransactionVerifier.sign(payload: rewrite, with: dataCenter)
+            #expect(await code { try await rig.ledger.clients[0].call(LedgerAPI.submit, SubmitRequest(transaction: rewriteTransaction, wait: true)) } == 3)
+            #expect(try await rig.ledgerState() == before, "a refused input changed a data center")
+
+            // Revoked by the trading center: the registry's revocation reaches every data center.
+            _ = try await rig.registry.client.call(RegistryAPI.revoke, MemberDecision(memberId: rig.gridCompany.memberID, reason: "licence withdrawn"), signer: rig.registry.tradingCenter)
+            try await rig.ledger.eventually("the revocation refuses the grid company's signature") {
+                await code { try await rig.submit(.contract(second)) } == 7
+            }
+            #expect(try await rig.ledgerState() == before)
+
+            // Cancel the recorded contract: 3 of 4 data centers approve; a second vote by one is refused.
+            let proposal = try await rig.submit(.proposal(Proposal(action: .cancelContract(contractId: document.contractId), reason: "parties agreed")), key: dataCenter)
+            let proposalID = proposal.transactionId
+            _ = try await rig.submit(.vote(Vote(proposalId: proposalID, approve: true)), key: rig.dataCenterKeys[0], node: 0)
+            #expect(await code { try await rig.submit(.vote(Vote(proposalId: proposalID, approve: false)), key: rig.dataCenterKeys[0], node: 2) } == 6)
+            _ = try await rig.submit(.vote(Vote(proposalId: proposalID, approve: true)), key: rig.dataCenterKeys[1], node: 1)
+            let open = try await rig.ledger.clients[3].call(LedgerAPI.getProposal, ProposalQuery(proposalId: proposalID))
+            #expect(open.status == .open && open.required == 3)
+            _ = try await rig.submit(.vote(Vote(proposalId: proposalID, approve: true)), key: rig.dataCenterKeys[3], node: 3)
+            for client in rig.ledger.clients {
+                let decided = try await client.call(LedgerAPI.getProposal, ProposalQuery(proposalId: proposalID))
+                #expect(decided.status == .passed && decided.yes == 3)
+                let cancelled = try await client.call(LedgerAPI.getContract, ContractQuery(contractId: document.contractId))
+                #expect(cancelled.status == .cancelled && cancelled.cancelledBy == proposalID && cancelled.height == recorded.height)
+            }
+            // Decided: a late vote is refused.
+            #expect(await code { try await rig.submit(.vote(Vote(proposalId: proposalID, approve: false)), key: rig.dataCenterKeys[2]) } == 9)
+        }
+    }
+}
+
+/// `gridtrade contract show --key`'s output.
+private struct ReadBack: Decodable {
+    let terms: ContractTerms
+}
+
+extension ContractRig {
+    /// Any order this rig already had checked (for a genuine security-check statement of another order).
+    func confirmedOrderID() async throws -> String {
+        let list = try await desk.dispatchClient.call(DispatchAPI.listResults, CheckListQuery())
+        return try #require(list.results.first?.result.orderId)
+    }
+}

@@ -1,0 +1,85 @@
+import Consensus
+import Contracts
+import Credentials
+import Crypto
+import Foundation
+import LedgerRules
+import Testing
+
+@Suite("The stateless check every data center runs before ordering a transaction")
+struct LedgerEntryCheckTests {
+    static func check(_ members: Members, revoked: Set<String> = []) -> LedgerEntryCheck {
+        let cache = members.certificates
+        return LedgerEntryCheck(certificates: { cache }, isRevoked: { revoked.contains($0) })
+    }
+
+    @Test("without the CA (registry not reached yet) a contract waits: 14; votes and notes need no CA")
+    func noAuthorityYet() throws {
+        let members = try Members()
+        let check = LedgerEntryCheck(certificates: { nil }, isRevoked: { _ in false })
+        let submitter = P256.Signing.PrivateKey()
+        let contract = Chain.transaction(.contract(try members.contract(order: "o-1")), by: submitter)
+        #expect(check.problem(contract)?.code == 14)
+        let amendment = Chain.transaction(.proposal(Proposal(action: .amendContract(try members.contract(order: "o-1", version: 2)), reason: "r")), by: submitter)
+        #expect(check.problem(amendment)?.code == 14)
+        #expect(check.problem(Chain.transaction(.vote(Vote(proposalId: "ab", approve: true)), by: submitter)) == nil)
+        #expect(check.problem(P256TransactionVerifier.sign(payload: Data("note".utf8), with: submitter)) == nil)
+    }
+
+    @Test("a contract signed by all five parties with certificates from the CA passes")
+    func validContract() throws {
+        let members = try Members()
+        let transaction = Chain.transaction(.contract(try members.contract(order: "o-1")), by: P256.Signing.PrivateKey())
+        #expect(Self.check(members).problem(transaction) == nil)
+    }
+
+    @Test("one forged party signature refuses the whole contract with 16")
+    func forgedSignature() throws {
+        let members = try Members()
+        var contract = try members.contract(order: "o-1")
+        let forger = MemberSigner(memberID: members.dispatchCenter.memberID, privateKey: P256.Signing.PrivateKey(), certificate: members.dispatchCenter.certificate)
+        contract = try ContractSigning.sign(contract, by: forger)
+        let transaction = Chain.transaction(.contract(contract), by: P256.Signing.PrivateKey())
+        #expect(Self.check(members).problem(transaction)?.code == 16)
+    }
+
+    @Test("a revoked party refuses the contract with 7; the same contract passes when no one is revoked")
+    func revokedParty() throws {
+        let members = try Members()
+        let transaction = Chain.transaction(.contract(try members.contract(order: "o-1")), by: P256.Signing.PrivateKey())
+        #expect(Self.check(members, revoked: [members.consumer.memberID]).problem(transaction)?.code == 7)
+        #expect(Self.check(members, revoked: ["m-someone-else"]).problem(transaction) == nil)
+    }
+
+    @Test("a transaction whose submitter signature does not verify is refused with 16 before anything else")
+    func badSubmitterSignature() throws {
+        let members = try Members()
+        let key = P256.Signing.PrivateKey()
+        let good = Chain.transaction(.contract(try members.contract(order: "o-1")), by: key)
+        // Signed by another key than the submitter it names.
+        let otherKey = Chain.transaction(.contract(try members.contract(order: "o-1")), by: P256.Signing.PrivateKey())
+        let wrongSigner = Transaction(payload: good.payload, submitter: good.submitter, signature: otherKey.signature)
+        #expect(Self.check(members).problem(wrongSigner)?.code == 16)
+        // The right signature over another payload.
+        let vote = Chain.transaction(.vote(Vote(proposalId: "ab", approve: true)), by: key)
+        let swappedPayload = Transaction(payload: vote.payload, submitter: good.submitter, signature: good.signature)
+        #expect(Self.check(members).problem(swappedPayload)?.code == 16)
+        // Even without the CA: the submitter's signature comes first.
+        #expect(LedgerEntryCheck(certificates: { nil }, isRevoked: { _ in false }).problem(wrongSigner)?.code == 16)
+        #expect(Self.check(members).problem(good) == nil)
+    }
+
+    @Test("malformed proposals are refused with 3: a rewrite_block action, a data center key that is not P-256, an empty id")
+    func malformedProposals() throws {
+        let members = try Members()
+        let key = P256.Signing.PrivateKey()
+        let check = Self.check(members)
+        let rewrite = P256TransactionVerifier.sign(payload: Data(#"{"type":"proposal","body":{"action":{"type":"rewrite_block"},"reason":"r"}}"#.utf8), with: key)
+        #expect(check.problem(rewrite)?.code == 3)
+        let badSeat = DataCenterSeat(name: "ledger-5", publicKey: Data("not a key".utf8).base64EncodedString(), endpoint: "tcp://127.0.0.1:1")
+        #expect(check.problem(Chain.transaction(.proposal(Proposal(action: .admitDataCenter(badSeat), reason: "r")), by: key))?.code == 3)
+        #expect(check.problem(Chain.transaction(.proposal(Proposal(action: .cancelContract(contractId: ""), reason: "r")), by: key))?.code == 3)
+        #expect(check.problem(Chain.transaction(.proposal(Proposal(action: .revokeMember(memberId: ""), reason: "r")), by: key))?.code == 3)
+        #expect(check.problem(Chain.transaction(.proposal(Proposal(action: .admitDataCenter(DataCenter(5).seat), reason: "r")), by: key)) == nil)
+    }
+}
