@@ -12,23 +12,26 @@ import Synchronization
 /// queued, lets the core handle it, writes everything the core asked to persist in one durable
 /// transaction, and only then sends, replies and announces, as the core's contract requires.
 final class LedgerNode: Sendable {
-    let index: Int
-    let dataCenters: Int
     private let queue = Mutex<[Input]>([])
     private let wake: AsyncStream<Void>
     private let wakeUp: AsyncStream<Void>.Continuation
-    private let store: LedgerStore
-    private let peers: PeerLinks
-    private let logger: Logger
-    private let publish: @Sendable (CommittedBlock, [LedgerEvent]) -> Void
+    let store: LedgerStore
+    let peers: Mutex<PeerLinks>
+    let logger: Logger
+    /// Fixed for the process: how to build the core for whichever membership is current.
+    let setup: CoreSetup
+    /// The membership the core runs in, and this data center's seat in it (nil: not seated).
+    let seating: Mutex<Seating>
+    let publish: @Sendable (CommittedBlock, [LedgerEvent]) -> Void
     let book: LedgerBook
     /// Transactions the core refused (before ordering or at execution), so `Ledger/GetTransaction` can say why.
     private let rejections = Mutex<[TransactionID: TransactionRejection]>([:])
-    private let state: Mutex<Progress>
+    let state: Mutex<Progress>
     private let waiters = Mutex<[TransactionID: [(token: UUID, continuation: CheckedContinuation<SubmitOutcome, Never>)]]>([:])
     private let acceptances = Mutex<[TransactionID: [CheckedContinuation<SubmitOutcome, Never>]]>([:])
-    private let locations = Mutex<[TransactionID: TransactionLocation]>([:])
-    private let replica: Mutex<Replica>
+    let locations = Mutex<[TransactionID: TransactionLocation]>([:])
+    /// The core; nil while this data center holds no seat (joining, or removed by vote).
+    let replica: Mutex<Replica?>
 
     enum SubmitOutcome: Sendable {
         case accepted
@@ -46,7 +49,7 @@ final class LedgerNode: Sendable {
     }
 
     init(
-        settings: LedgerSettings, store: LedgerStore, peers: PeerLinks, trust: LedgerTrust, logger: Logger,
+        settings: LedgerSettings, store: LedgerStore, trust: LedgerTrust, maxMessageBytes: Int64, logger: Logger,
         publish: @escaping @Sendable (CommittedBlock, [LedgerEvent]) -> Void
     ) throws {
         let keys = try DataCenterKeys.readMembers(from: settings.membersPath)
@@ -54,8 +57,8 @@ final class LedgerNode: Sendable {
             throw LedgerSetupError("\(settings.membersPath) has \(keys.count) data-center keys, ledger.peers lists \(settings.peers.count)")
         }
         let key = try MemberKey.readPrivateKey(from: settings.keyPath)
-        guard keys[settings.index].rawRepresentation == key.publicKey.rawRepresentation else {
-            throw LedgerSetupError("the key \(settings.keyPath) is not data center \(settings.index + 1)'s key in \(settings.membersPath)")
+        if let index = settings.index, keys[index].rawRepresentation != key.publicKey.rawRepresentation {
+            throw LedgerSetupError("the key \(settings.keyPath) is not data center \(index + 1)'s key in \(settings.membersPath)")
         }
         let blocks = try store.blocks()
         let founders = keys.enumerated().map { index, key in
@@ -67,22 +70,22 @@ final class LedgerNode: Sendable {
             // The registry's revocations and the data centers' own votes both refuse a signer.
             isRevoked: { member in trust.isRevoked(member) || book.read { $0.revoked.contains(member) } }
         )
-        let replica = Replica(
-            configuration: settings.consensus, id: ReplicaID(settings.index), signer: P256MessageSigner(privateKey: key),
-            verifier: P256SignatureVerifier(dataCenterKeys: keys), transactionVerifier: check,
-            rules: LedgerRules(policy: settings.governance, founders: founders),
-            restoring: try store.records(), committedBlocks: blocks
+        let setup = CoreSetup(
+            key: key, consensus: settings.consensus, governance: settings.governance, founders: founders, check: check, maxMessageBytes: maxMessageBytes
         )
+        self.setup = setup
+        let seating = Seating.current(book: book, height: blocks.last?.height ?? 0, key: key)
+        let records = try store.records()
+        let replica = seating.index.map { _ in setup.replica(seating, restoring: records, blocks: blocks) }
         self.book = book
-        index = settings.index
-        dataCenters = settings.peers.count
+        self.seating = Mutex(seating)
+        peers = Mutex(try PeerLinks(seats: seating.seats, own: seating.index, maxMessageBytes: maxMessageBytes, logger: logger))
         self.store = store
-        self.peers = peers
         self.logger = logger
         self.publish = publish
         self.replica = Mutex(replica)
         let last = blocks.last
-        state = Mutex(Progress(height: last?.height ?? 0, tip: last?.block.header.hash.hex ?? "", view: replica.view, viewActive: replica.viewActive))
+        state = Mutex(Progress(height: last?.height ?? 0, tip: last?.block.header.hash.hex ?? "", view: replica?.view ?? 0, viewActive: replica?.viewActive ?? false))
         var known: [TransactionID: TransactionLocation] = [:]
         for block in blocks {
             for (position, transaction) in block.block.transactions.enumerated() {
@@ -160,8 +163,9 @@ final class LedgerNode: Sendable {
             }
             guard !queued.isEmpty else { continue }
             let actions = replica.withLock { replica -> [Action] in
+                guard replica != nil else { return [] }
                 var actions: [Action] = []
-                for input in queued { actions += replica.handle(input) }
+                for input in queued { actions += replica!.handle(input) }
                 return actions
             }
             do {
@@ -171,9 +175,10 @@ final class LedgerNode: Sendable {
                 logger.critical("cannot write the ledger store; stopping", metadata: ["error": "\(error)"])
                 exit(1)
             }
-            answerSubmissions(queued, actions)
+            answerSubmissions(queued, actions, seated: seating.withLock { $0.index != nil })
+            switchMembershipIfDue()
             replica.withLock { replica in
-                state.withLock { $0.view = replica.view; $0.viewActive = replica.viewActive }
+                state.withLock { $0.view = replica?.view ?? 0; $0.viewActive = replica?.viewActive ?? false }
             }
         }
     }
@@ -190,6 +195,8 @@ final class LedgerNode: Sendable {
         }
         let store = self.store
         try await Task.detached { [records, committed] in try store.append(records: records, blocks: committed) }.value
+        // Queries see a block's effects before anyone is told it committed.
+        let changes = committed.map { book.apply($0) }
         var broadcasts: [SignedMessage] = []
         var direct: [Int: [SignedMessage]] = [:]
         for action in actions {
@@ -217,8 +224,8 @@ final class LedgerNode: Sendable {
         if let last = committed.last {
             state.withLock { $0.height = last.height; $0.tip = last.block.header.hash.hex }
         }
-        peers.send(broadcasts: broadcasts, direct: direct)
-        for block in committed { publish(block, book.apply(block)) }
+        peers.withLock { $0 }.send(broadcasts: broadcasts, direct: direct)
+        for (block, events) in zip(committed, changes) { publish(block, events) }
     }
 
     private func resolve(_ id: TransactionID, _ outcome: SubmitOutcome) {
@@ -227,7 +234,7 @@ final class LedgerNode: Sendable {
     }
 
     /// After the turn (its records durable): each submission of it learns whether it was taken.
-    private func answerSubmissions(_ inputs: [Input], _ actions: [Action]) {
+    private func answerSubmissions(_ inputs: [Input], _ actions: [Action], seated: Bool) {
         var outcomes: [TransactionID: SubmitOutcome] = [:]
         for action in actions {
             switch action {
@@ -240,7 +247,8 @@ final class LedgerNode: Sendable {
             guard case .submit(let transaction) = input else { continue }
             let id = transaction.id
             let waiting = acceptances.withLock { $0.removeValue(forKey: id) } ?? []
-            for continuation in waiting { continuation.resume(returning: outcomes[id] ?? .accepted) }
+            let unseated = TransactionRejection(code: 14, reason: "this data center holds no seat in the consensus membership now; submit to another")
+            for continuation in waiting { continuation.resume(returning: outcomes[id] ?? (seated ? .accepted : .rejected(unseated))) }
         }
     }
 }

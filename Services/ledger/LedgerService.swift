@@ -10,7 +10,6 @@ import ServiceKit
 final class LedgerService: Sendable {
     private let host: BusHost
     private let node: LedgerNode
-    private let peers: PeerLinks
     private let trust: LedgerTrust
     private let tick: Duration
 
@@ -22,12 +21,13 @@ final class LedgerService: Sendable {
             throw SettingsError("\(path) does not exist: make the data centers' keys with `gridtrade ledger keygen` (gridtrade up does it for a local cluster)")
         }
         let store = try LedgerStore(path: URL(fileURLWithPath: host.settings.dataDirectory).appendingPathComponent("ledger.sqlite").path)
-        peers = try PeerLinks(peers: settings.peers, own: settings.index, maxMessageBytes: host.settings.maxMessageBytes, logger: host.logger)
         let events = host.events
         let logger = host.logger
         trust = try LedgerTrust(settings: host.settings, key: try MemberKey.readPrivateKey(from: settings.keyPath), logger: host.logger)
         do {
-            node = try LedgerNode(settings: settings, store: store, peers: peers, trust: trust, logger: host.logger) { committed, changes in
+            node = try LedgerNode(
+                settings: settings, store: store, trust: trust, maxMessageBytes: host.settings.maxMessageBytes, logger: host.logger
+            ) { committed, changes in
                 let header = committed.block.header
                 let summary = BlockSummary(
                     height: header.height, hash: header.hash.hex, previousHash: header.previousHash.hex, view: header.view,
@@ -95,7 +95,7 @@ final class LedgerService: Sendable {
         server.register(LedgerAPI.status) { [host] _, _ in
             let progress = node.progress
             return LedgerStatus(
-                node: host.settings.instance, index: node.index, height: progress.height, tip: progress.tip, view: progress.view,
+                node: host.settings.instance, index: node.index ?? -1, height: progress.height, tip: progress.tip, view: progress.view,
                 primary: Int(progress.view % UInt64(node.dataCenters)), viewActive: progress.viewActive, dataCenters: node.dataCenters
             )
         }
@@ -107,6 +107,7 @@ final class LedgerService: Sendable {
         }
         LedgerQueries(node: node).register(on: server)
         Task { await node.run() }
+        Task { await node.catchUp() }
         Task { [trust, host] in await trust.run(instance: host.settings.instance) }
         Task { [tick] in await node.tick(every: tick) }
     }

@@ -6,8 +6,9 @@ import ServiceKit
 
 /// A data center's own settings (docs/configuration.md, "The ledger's own settings").
 struct LedgerSettings {
-    /// 0-based position among the data centers.
-    let index: Int
+    /// 0-based position among the founding data centers; nil for a data center admitted later by
+    /// vote (its instance number is above the founders'), which finds its seat in the chain.
+    let index: Int?
     /// Every data center's RPC endpoint, node 1 first.
     let peers: [String]
     let keyPath: String
@@ -22,15 +23,18 @@ struct LedgerSettings {
         let config = settings.config
         let data = URL(fileURLWithPath: settings.dataDirectory)
         let instanceNumber = settings.instance.split(separator: "-").last.flatMap { Int($0) }
-        guard let node = config.int(forKey: "ledger.node") ?? instanceNumber else {
-            throw SettingsError("ledger.node (GRIDTRADE_LEDGER_NODE) must give this data center's number, from 1")
-        }
         peers = (config.string(forKey: "ledger.peers") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard peers.count >= 4 else {
             throw SettingsError("ledger.peers (GRIDTRADE_LEDGER_PEERS) must list every data center's RPC endpoint, at least 4 (n = 3f + 1)")
         }
-        guard (1...peers.count).contains(node) else { throw SettingsError("ledger.node \(node) is not between 1 and \(peers.count)") }
-        index = node - 1
+        if let node = config.int(forKey: "ledger.node") {
+            guard (1...peers.count).contains(node) else { throw SettingsError("ledger.node \(node) is not between 1 and \(peers.count)") }
+            index = node - 1
+        } else if let instanceNumber {
+            index = instanceNumber <= peers.count ? instanceNumber - 1 : nil
+        } else {
+            throw SettingsError("ledger.node (GRIDTRADE_LEDGER_NODE) must give this data center's number, from 1")
+        }
         keyPath = config.string(forKey: "ledger.key", default: data.appendingPathComponent("node-key.pem").path)
         membersPath = config.string(forKey: "ledger.members", default: data.appendingPathComponent("members.pem").path)
         /// A whole number in `range`, or the setting's name and what it must be.

@@ -2,6 +2,7 @@ import Bus
 import Foundation
 import Consensus
 import LedgerKit
+import LedgerRules
 import Logging
 
 /// Clients of the other data centers. Sends are fire-and-forget: consensus survives lost
@@ -12,11 +13,14 @@ final class PeerLinks: Sendable {
     private let clients: [Int: RPCClient]
     private let logger: Logger
 
-    init(peers: [String], own: Int, maxMessageBytes: Int64, logger: Logger) throws {
-        self.own = own
+    /// Links to every seat but `own` (nil: this node holds none, so it sends nothing).
+    init(seats: [DataCenterSeat], own: Int?, maxMessageBytes: Int64, logger: Logger) throws {
+        self.own = own ?? -1
         var clients: [Int: RPCClient] = [:]
-        for (index, endpoint) in peers.enumerated() where index != own {
-            clients[index] = try RPCClient(endpoint: endpoint, maxMessageBytes: maxMessageBytes)
+        if let own {
+            for (index, seat) in seats.enumerated() where index != own {
+                clients[index] = try RPCClient(endpoint: seat.endpoint, maxMessageBytes: maxMessageBytes)
+            }
         }
         self.clients = clients
         self.logger = logger

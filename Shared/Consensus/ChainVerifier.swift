@@ -28,7 +28,7 @@ public enum ChainVerifier {
         transactionVerifier: (any TransactionVerifier)? = nil,
         after anchor: ChainAnchor = .genesis
     ) -> Result<ChainSummary, ChainDefect> {
-        let quorum = 2 * ((verifier.replicaCount - 1) / 3) + 1
+        let quorum = Configuration.quorum(of: verifier.replicaCount)
         var expectedHeight = anchor.height + 1
         var previous = anchor.headerHash
         var seen = Set<TransactionID>()

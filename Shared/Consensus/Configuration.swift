@@ -20,6 +20,9 @@ public struct Configuration: Sendable, Hashable, Codable {
     public var maxClockSkew: UInt64
     /// Most blocks in one state-transfer reply.
     public var maxBlocksPerFetch: Int
+    /// The last height ordered by an earlier membership (0 for the founding one): this membership
+    /// orders from `baseHeight + 1`, and blocks at or below it were certified by others' keys.
+    public var baseHeight: UInt64
     /// TEST ONLY. Replaces the 2f+1 quorum everywhere in the core. It exists only so the tests can show
     /// that the simulator's safety checker catches a broken protocol; never set it in a deployment.
     public var unsafeQuorum: Int?
@@ -34,6 +37,7 @@ public struct Configuration: Sendable, Hashable, Codable {
         statusInterval: UInt64 = 200,
         maxClockSkew: UInt64 = 5_000,
         maxBlocksPerFetch: Int = 32,
+        baseHeight: UInt64 = 0,
         unsafeQuorum: Int? = nil
     ) {
         self.replicaCount = replicaCount
@@ -45,14 +49,23 @@ public struct Configuration: Sendable, Hashable, Codable {
         self.statusInterval = statusInterval
         self.maxClockSkew = maxClockSkew
         self.maxBlocksPerFetch = maxBlocksPerFetch
+        self.baseHeight = baseHeight
         self.unsafeQuorum = unsafeQuorum
     }
 
     /// Byzantine faults tolerated.
     public var f: Int { (replicaCount - 1) / 3 }
 
-    /// 2f + 1, unless the test-only override is set.
-    public var quorum: Int { unsafeQuorum ?? 2 * f + 1 }
+    /// 2f + 1 when n = 3f + 1, unless the test-only override is set.
+    public var quorum: Int { unsafeQuorum ?? Self.quorum(of: replicaCount) }
+
+    /// The smallest quorum any two of which share f + 1 replicas, so at least one correct one:
+    /// ceil((n + f + 1) / 2). That is 2f + 1 for n = 3f + 1 (4, 7, ...), and more than 2f + 1
+    /// between those sizes (4 of 5, 4 of 6), which a membership change by vote can produce.
+    public static func quorum(of replicaCount: Int) -> Int {
+        let f = (replicaCount - 1) / 3
+        return (replicaCount + f + 2) / 2
+    }
 
     public func primary(of view: UInt64) -> ReplicaID { ReplicaID(Int(view % UInt64(replicaCount))) }
 
@@ -66,6 +79,7 @@ public struct Configuration: Sendable, Hashable, Codable {
         if maxBatchSize < 1 { return "batches must hold at least one transaction" }
         if viewChangeTimeout == 0 || statusInterval == 0 { return "timeouts must be positive" }
         if maxBlocksPerFetch < 1 { return "a fetch must carry at least one block" }
+        if baseHeight % checkpointInterval != 0 { return "a membership starts after a checkpoint (a multiple of the checkpoint interval)" }
         return nil
     }
 }

@@ -12,13 +12,16 @@ struct NewViewPlan: Sendable {
     let checkpoint: CheckpointProof?
     let batches: [Slot]
 
-    var checkpointHeight: UInt64 { checkpoint?.height ?? 0 }
+    let baseHeight: UInt64
+
+    var checkpointHeight: UInt64 { max(checkpoint?.height ?? 0, baseHeight) }
     var lastSequence: UInt64 { batches.last?.sequence ?? checkpointHeight }
 
-    init(view: UInt64, primary: ReplicaID, viewChanges: [ViewChange]) {
+    init(view: UInt64, primary: ReplicaID, viewChanges: [ViewChange], baseHeight: UInt64) {
         self.view = view
+        self.baseHeight = baseHeight
         checkpoint = viewChanges.compactMap(\.checkpoint).max { $0.height < $1.height }
-        let low = checkpoint?.height ?? 0
+        let low = max(checkpoint?.height ?? 0, baseHeight)
         var best: [UInt64: (view: UInt64, batch: Batch)] = [:]
         for change in viewChanges {
             for certificate in change.prepared {
@@ -44,7 +47,7 @@ struct ViewChangeCheck {
     let verifier: any SignatureVerifier
 
     func isValid(_ change: ViewChange) -> Bool {
-        let low = change.checkpointHeight
+        let low = max(change.checkpointHeight, configuration.baseHeight)
         if let checkpoint = change.checkpoint {
             guard isValid(checkpoint) else { return false }
         }
@@ -59,7 +62,7 @@ struct ViewChangeCheck {
 
     func isValid(_ checkpoint: CheckpointProof) -> Bool {
         let height = checkpoint.height
-        return height > 0 && height % configuration.checkpointInterval == 0
+        return height > configuration.baseHeight && height % configuration.checkpointInterval == 0
             && checkpoint.certificate.height == height
             && checkpoint.certificate.headerHash == checkpoint.header.hash
             && CertificateCheck.problem(checkpoint.certificate, quorum: configuration.quorum, verifier: verifier) == nil

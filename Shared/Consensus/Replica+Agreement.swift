@@ -3,7 +3,7 @@ extension Replica {
     /// A pre-prepare from the primary of this view (possibly relayed by another replica).
     mutating func receivePrePrepare(_ proposal: PrePrepare, _ message: SignedMessage) {
         guard viewActive, proposal.view == view, message.sender == primary, !isPrimary,
-              proposal.sequence > lowWatermark, proposal.sequence <= highWatermark else { return }
+              proposal.sequence > lowWatermark, proposal.sequence <= orderingLimit else { return }
         var entry = log[proposal.sequence] ?? LogEntry(view: view)
         entry.enter(view)
         if let accepted = entry.prePrepare {

@@ -55,6 +55,7 @@ extension Replica {
         }
         uncertified[height] = block
         executedAt[height] = now
+        lastExecutedTime = now
         return hash
     }
 
@@ -92,7 +93,7 @@ extension Replica {
         for (index, transaction) in block.transactions.enumerated() {
             outbox.append(.transactionCommitted(transaction.id, TransactionLocation(height: height, index: index)))
         }
-        guard height % configuration.checkpointInterval == 0 else { return }
+        guard height % configuration.checkpointInterval == 0, height > configuration.baseHeight else { return }
         adoptCheckpoint(CheckpointProof(header: block.header, certificate: certificate))
         persist(.snapshot(snapshot()))
     }

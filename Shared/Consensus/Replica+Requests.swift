@@ -65,26 +65,41 @@ extension Replica {
            pending.count < lastProposalCheck.pending + configuration.maxBatchSize { return }
         lastProposalCheck = (now, pending.count)
         var waiting = pending.values.filter { !proposed.contains($0.transaction.id) }
-        guard !waiting.isEmpty else { return }
-        waiting.sort { $0.arrival < $1.arrival }
         // Sequence numbers this replica already executed (state transfer) are decided; skip them.
         nextSequence = max(nextSequence, executedHeight + 1)
+        guard !waiting.isEmpty else {
+            proposeFiller()
+            return
+        }
+        waiting.sort { $0.arrival < $1.arrival }
         var start = 0
-        while start < waiting.count, nextSequence <= highWatermark {
+        while start < waiting.count, nextSequence <= orderingLimit {
             let end = min(start + configuration.maxBatchSize, waiting.count)
             let full = end - start == configuration.maxBatchSize
             guard full || now >= waiting[start].firstSeen + configuration.batchDelay else { return }
             let transactions = waiting[start..<end].map(\.transaction)
             start = end
-            let timestamp = max(now, lastProposalTimestamp + 1)
-            proposalsInView += 1
-            let batch = Batch(view: view, proposer: id, timestamp: timestamp, nonce: proposalsInView, transactions: transactions)
-            let message = sign(.prePrepare(PrePrepare(view: view, sequence: nextSequence, batch: batch)))
-            persist(.prePrepare(message))
-            broadcast(message)
-            accept(message, batch: batch, sequence: nextSequence)
-            lastProposalTimestamp = timestamp
-            nextSequence += 1
+            proposeBatch(transactions)
         }
+    }
+
+    mutating func proposeBatch(_ transactions: [Transaction]) {
+        let timestamp = max(now, lastProposalTimestamp + 1)
+        proposalsInView += 1
+        let batch = Batch(view: view, proposer: id, timestamp: timestamp, nonce: proposalsInView, transactions: transactions)
+        let message = sign(.prePrepare(PrePrepare(view: view, sequence: nextSequence, batch: batch)))
+        persist(.prePrepare(message))
+        broadcast(message)
+        accept(message, batch: batch, sequence: nextSequence)
+        lastProposalTimestamp = timestamp
+        nextSequence += 1
+    }
+
+    /// With a membership change scheduled, the old membership must reach its last height even when
+    /// no client sends anything: the primary proposes empty batches up to it, one per batch delay.
+    mutating func proposeFiller() {
+        guard let end = membershipEnd, nextSequence <= min(end, orderingLimit),
+              now >= lastProposalTimestamp + configuration.batchDelay else { return }
+        proposeBatch([])
     }
 }

@@ -58,7 +58,9 @@ extension Replica {
             // A block executed here but never certified: too few replicas could execute it in this view
             // (one stuck between views cannot), so a new view must re-propose what they lack.
             let stuckBlock = executedAt[certifiedHeight + 1].map { now >= max($0, viewActivatedAt) + timeout } ?? false
-            if stuckBlock || pending.values.contains(where: { now >= max($0.firstSeen, viewActivatedAt) + timeout }) {
+            // A membership change scheduled and its last height not reached: the primary owes empty blocks.
+            let stuckChange = membershipEnd.map { executedHeight < $0 && now >= max(lastExecutedTime, viewActivatedAt) + timeout } ?? false
+            if stuckBlock || stuckChange || pending.values.contains(where: { now >= max($0.firstSeen, viewActivatedAt) + timeout }) {
                 startViewChange(to: view + 1)
             }
         } else if let newViewDeadline, now >= newViewDeadline {

@@ -48,7 +48,7 @@ extension Replica {
         if newViewDeadline == nil { newViewDeadline = now + currentTimeout }
         guard isPrimary else { return }
         let messages = changes.values.sorted { $0.sender < $1.sender }
-        let plan = NewViewPlan(view: view, primary: id, viewChanges: messages.compactMap(\.viewChange))
+        let plan = NewViewPlan(view: view, primary: id, viewChanges: messages.compactMap(\.viewChange), baseHeight: configuration.baseHeight)
         let prePrepares = plan.batches.map { sign(.prePrepare(PrePrepare(view: view, sequence: $0.sequence, batch: $0.batch))) }
         let newView = sign(.newView(NewView(view: view, viewChanges: messages, prePrepares: prePrepares)))
         install(newView, plan: plan, prePrepares: prePrepares)
@@ -68,7 +68,7 @@ extension Replica {
         }
         guard changes.count >= quorum else { return }
         // The pre-prepares must be exactly the ones the view changes imply.
-        let plan = NewViewPlan(view: newView.view, primary: message.sender, viewChanges: changes)
+        let plan = NewViewPlan(view: newView.view, primary: message.sender, viewChanges: changes, baseHeight: configuration.baseHeight)
         guard plan.batches.count == newView.prePrepares.count else { return }
         for (expected, proposal) in zip(plan.batches, newView.prePrepares) {
             guard proposal.sender == message.sender, proposal.isAuthentic(verifier),

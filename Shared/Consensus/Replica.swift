@@ -51,6 +51,8 @@ public struct Replica: Sendable {
 
     // Execution and certification
     public internal(set) var executedHeight: UInt64 = 0
+    /// When a block was last executed: with a membership change pending, no progress means the primary is stuck.
+    var lastExecutedTime: UInt64 = 0
     var executedHeaderHash = Hash256.zero
     var executedTimestamp: UInt64 = 0
     /// Executed blocks waiting for their certificate.
@@ -115,8 +117,19 @@ public struct Replica: Sendable {
 
     public var primary: ReplicaID { configuration.primary(of: view) }
     public var isPrimary: Bool { primary == id }
-    var lowWatermark: UInt64 { stableCheckpoint?.height ?? 0 }
+    var lowWatermark: UInt64 { max(stableCheckpoint?.height ?? 0, configuration.baseHeight) }
     var highWatermark: UInt64 { lowWatermark + configuration.watermarkWindow }
+    /// The highest sequence number this replica may propose or accept now.
+    var orderingLimit: UInt64 { min(highWatermark, membershipEnd ?? .max) }
+    /// The rules' scheduled end of this membership; an end at or below `baseHeight` is the one
+    /// that started this membership, not a new one.
+    var membershipEnd: UInt64? { rules.membershipEnd.flatMap { $0 > configuration.baseHeight ? $0 : nil } }
+
+    /// Transactions submitted to this replica and not yet executed: the shell hands them to the
+    /// replica of the next membership.
+    public var waitingTransactions: [Transaction] {
+        pending.values.filter(\.local).sorted { $0.arrival < $1.arrival }.map(\.transaction)
+    }
     var f: Int { configuration.f }
 
     /// The view-change timeout after `failedViews` consecutive view changes: doubling, at most 16 times the base.

@@ -32,6 +32,16 @@ public protocol ExecutionRules: Sendable {
     /// Applies `transaction`, next in order at `location`, or returns why it cannot take effect
     /// (then nothing of it may have been applied, and the next transaction takes its index).
     mutating func apply(_ transaction: Transaction, at location: TransactionLocation) -> TransactionRejection?
+
+    /// The last height the current membership may order, once the rules scheduled a change of
+    /// data centers; nil while none is scheduled. The core proposes and accepts nothing above it
+    /// (and fills the gap up to it with empty blocks), so that every block up to it is certified
+    /// by the old data centers and every later one by the new.
+    var membershipEnd: UInt64? { get }
+}
+
+extension ExecutionRules {
+    public var membershipEnd: UInt64? { nil }
 }
 
 /// Rules that take every transaction: consensus alone, payloads opaque.

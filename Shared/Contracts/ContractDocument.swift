@@ -8,8 +8,9 @@ public struct ContractDocument: Codable, Sendable, Equatable {
     /// 1 when drafted; an amendment passed by the data centers records version + 1.
     public var version: Int
     public var orderId: String
-    /// Every signer, in this order: the consumer, the generator(s), the grid company, the
-    /// trading center and the dispatch center. Each has exactly one sealed copy.
+    /// Every signer: one consumer, one or more generators, one grid company, the trading center
+    /// and the dispatch center (drafts list them in that order). Each has exactly one sealed copy,
+    /// and no one else has one.
     public var parties: [ContractParty]
     /// First and last delivery month (YYYY-MM).
     public var periodStart: String

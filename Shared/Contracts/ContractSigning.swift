@@ -72,14 +72,14 @@ public enum ContractSigning {
             guard identity.memberID == party.member else {
                 throw ContractProblem(.unauthenticated, "the certificate beside \(party.member)'s signature is \(identity.memberID)'s")
             }
-            guard identity.role == party.role else {
-                throw ContractProblem(.permissionDenied, "\(party.member) signs as a \(party.role.rawValue) but is a \(identity.role.rawValue)")
-            }
             guard let key = P256.Signing.PublicKey(certificate.publicKey),
                   let bytes = Data(base64Encoded: signature.signature),
                   let decoded = try? P256.Signing.ECDSASignature(derRepresentation: bytes),
                   key.isValidSignature(decoded, for: message)
             else { throw ContractProblem(.unauthenticated, "the signature by \(party.member) does not verify") }
+            guard identity.role == party.role else {
+                throw ContractProblem(.permissionDenied, "\(party.member) signs as a \(party.role.rawValue) but is a \(identity.role.rawValue)")
+            }
             guard !isRevoked(party.member) else {
                 throw ContractProblem(.permissionDenied, "\(party.member) has been revoked")
             }
@@ -95,6 +95,10 @@ public enum ContractSigning {
         }
         for party in document.parties where listed[party.member] == nil {
             throw ContractProblem(.invalidArgument, "no sealed copy for \(party.member)")
+        }
+        // Only the parties read the terms: a copy for anyone else would hand them out.
+        for copy in document.copies where !document.names(copy.recipient) {
+            throw ContractProblem(.invalidArgument, "a sealed copy for \(copy.recipient), who is not a party")
         }
         var seen = Set<String>()
         for copy in contract.copies {

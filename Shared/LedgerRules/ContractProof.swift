@@ -45,8 +45,8 @@ public struct ProofProblem: Error, Sendable, Equatable, CustomStringConvertible 
 public enum ProofCheck {
     /// Checks `proof` against the data centers' keys (from the registry, not from the data center
     /// that sent the proof): the transaction is the leaf at `index` under the header's Merkle root,
-    /// the certificate is for exactly that header, at least 2f+1 distinct keys of the n given
-    /// signed it, and the transaction records the contract claimed. Returns the contract's
+    /// the certificate is for exactly that header, a quorum (2f+1 for n = 3f+1) of distinct keys
+    /// among the n given signed it, and the transaction records the contract claimed. Returns the contract's
     /// public document.
     public static func verify(_ proof: ContractProof, dataCenterKeys: [P256.Signing.PublicKey]) throws(ProofProblem) -> ContractDocument {
         guard proof.header.height == proof.height, proof.certificate.height == proof.height else {
@@ -58,7 +58,7 @@ public enum ProofCheck {
             throw ProofProblem("the Merkle path does not lead from the transaction to the header's root")
         }
         let signers = signers(of: proof.certificate, among: dataCenterKeys)
-        let required = 2 * ((dataCenterKeys.count - 1) / 3) + 1
+        let required = Configuration.quorum(of: dataCenterKeys.count)
         guard dataCenterKeys.count >= 4, signers >= required else {
             throw ProofProblem("\(signers) of the \(dataCenterKeys.count) data centers' keys signed the header; \(required) are required")
         }

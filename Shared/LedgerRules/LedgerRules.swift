@@ -29,6 +29,7 @@ public struct LedgerRules: ExecutionRules {
     private let recordsEvents: Bool
 
     public init(policy: GovernancePolicy, founders: [DataCenterSeat], recordsEvents: Bool = false) {
+        Swift.precondition(policy.problem == nil, policy.problem ?? "")
         self.policy = policy
         memberships = [Membership(after: 0, seats: founders)]
         self.recordsEvents = recordsEvents
@@ -49,6 +50,11 @@ public struct LedgerRules: ExecutionRules {
         return seats(at: height).first { $0.publicKey == encoded }
     }
 
+    /// The last height of the current membership once a change is scheduled (see `ExecutionRules`).
+    public var membershipEnd: UInt64? {
+        memberships.last.flatMap { $0.after > 0 && $0.after >= height ? $0.after : nil }
+    }
+
     /// A membership change passed but not yet in force at `height`.
     public func pendingMembership(at height: UInt64) -> Membership? {
         memberships.last.flatMap { $0.after >= height && $0.after > 0 ? $0 : nil }
@@ -58,13 +64,15 @@ public struct LedgerRules: ExecutionRules {
 
     public mutating func apply(_ transaction: Transaction, at location: TransactionLocation) -> TransactionRejection? {
         let height = location.height
-        advance(to: height)
         let entry: LedgerEntry?
         do {
             entry = try LedgerEntry.decode(transaction.payload)
         } catch {
             return TransactionRejection(code: error.code.rawValue, reason: error.message)
         }
+        // A refused transaction changes nothing, not even the clock of expiring proposals.
+        if let problem = problem(with: entry, by: transaction.submitter, at: height) { return problem }
+        advance(to: height)
         let id = transaction.id.hex
         switch entry {
         case nil:
@@ -84,21 +92,23 @@ public struct LedgerRules: ExecutionRules {
     /// the recorded state already refuses costs no block. Execution checks again, since other
     /// transactions may be ordered first.
     public func problem(with transaction: Transaction, at height: UInt64) -> TransactionRejection? {
-        let entry: LedgerEntry?
         do {
-            entry = try LedgerEntry.decode(transaction.payload)
+            return problem(with: try LedgerEntry.decode(transaction.payload), by: transaction.submitter, at: height)
         } catch {
             return TransactionRejection(code: error.code.rawValue, reason: error.message)
         }
+    }
+
+    func problem(with entry: LedgerEntry?, by submitter: Data, at height: UInt64) -> TransactionRejection? {
         switch entry {
         case nil: return nil
         case .contract(let contract):
             guard let document = try? ContractSigning.document(of: contract) else { return Self.refuse(3, "the contract document does not decode") }
             return contractProblem(document)
         case .proposal(let proposal):
-            return proposalProblem(proposal, by: transaction.submitter, at: height)
+            return proposalProblem(proposal, by: submitter, at: height)
         case .vote(let vote):
-            if case .failure(let problem) = voteCheck(vote, by: transaction.submitter, at: height) { return problem }
+            if case .failure(let problem) = voteCheck(vote, by: submitter, at: height) { return problem }
             return nil
         }
     }
@@ -214,6 +224,9 @@ public struct LedgerRules: ExecutionRules {
             return .failure(Self.refuse(7, "only a data center of the current membership may vote"))
         }
         guard let record = proposals[vote.proposalId] else { return .failure(Self.refuse(5, "no proposal \(vote.proposalId)")) }
+        guard seats(at: record.openedAt).contains(where: { $0.publicKey == voter.publicKey }) else {
+            return .failure(Self.refuse(7, "\(voter.name) joined after proposal \(vote.proposalId) opened; its electorate votes"))
+        }
         if record.status == .open, height > record.openedAt + policy.votingWindow {
             return .failure(Self.refuse(9, "proposal \(vote.proposalId) expired after height \(record.openedAt + policy.votingWindow)"))
         }

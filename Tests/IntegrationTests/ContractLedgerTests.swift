@@ -154,9 +154,10 @@ struct ContractLedgerTests {
             _ = try await rig.submit(.vote(Vote(proposalId: proposalID, approve: true)), key: rig.dataCenterKeys[0], node: 0)
             #expect(await code { try await rig.submit(.vote(Vote(proposalId: proposalID, approve: false)), key: rig.dataCenterKeys[0], node: 2) } == 6)
             _ = try await rig.submit(.vote(Vote(proposalId: proposalID, approve: true)), key: rig.dataCenterKeys[1], node: 1)
-            let open = try await rig.ledger.clients[3].call(LedgerAPI.getProposal, ProposalQuery(proposalId: proposalID))
+            let open = try await rig.ledger.clients[1].call(LedgerAPI.getProposal, ProposalQuery(proposalId: proposalID))
             #expect(open.status == .open && open.required == 3)
             _ = try await rig.submit(.vote(Vote(proposalId: proposalID, approve: true)), key: rig.dataCenterKeys[3], node: 3)
+            _ = try await rig.ledgerState()
             for client in rig.ledger.clients {
                 let decided = try await client.call(LedgerAPI.getProposal, ProposalQuery(proposalId: proposalID))
                 #expect(decided.status == .passed && decided.yes == 3)

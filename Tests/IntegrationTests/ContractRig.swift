@@ -69,8 +69,14 @@ struct ContractRig {
         return try await ledger.clients[node].call(LedgerAPI.submit, SubmitRequest(transaction: transaction, wait: true), deadline: .seconds(30))
     }
 
-    /// Every data center's contracts, proposals and height: equal before and after a refused input.
+    /// Every data center's contracts, proposals and height, once all have stored the same height:
+    /// equal before and after a refused input.
     func ledgerState() async throws -> [String] {
+        try await ledger.eventually("the data centers store the same height") {
+            var heights = Set<UInt64>()
+            for index in 0..<4 { heights.insert((try? await ledger.status(index))?.height ?? .max) }
+            return heights.count == 1
+        }
         var states: [String] = []
         for client in ledger.clients {
             let contracts = try await client.call(LedgerAPI.listContracts, ContractListQuery())

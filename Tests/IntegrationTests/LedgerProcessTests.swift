@@ -104,7 +104,7 @@ struct LedgerProcessTests {
             let good = P256TransactionVerifier.sign(payload: Data("good".utf8), with: key)
             let forged = Transaction(payload: Data("forged".utf8), submitter: good.submitter, signature: good.signature)
             #expect(await code { try await client.call(LedgerAPI.submit, SubmitRequest(transaction: forged, wait: true)) } == 16)
-            let huge = P256TransactionVerifier.sign(payload: Data(count: 9 * 1024), with: key)
+            let huge = P256TransactionVerifier.sign(payload: Data(count: 17 * 1024), with: key)
             #expect(await code { try await client.call(LedgerAPI.submit, SubmitRequest(transaction: huge)) } == 3)
             #expect(await code { try await client.call(LedgerAPI.getTransaction, TransactionQuery(transactionId: "zz")) } == 3)
             #expect(try await client.call(LedgerAPI.getBlocks, BlockQuery(from: .max)).blocks.isEmpty)
