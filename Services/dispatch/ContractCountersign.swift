@@ -9,9 +9,11 @@ import Storage
 /// of the terms says what its signed security check accepted, for that order, citing that check.
 struct ContractCountersign {
     let store: SQLiteStore
+    let registry: RegistryLink
     let identity: ServiceIdentity
 
-    func sign(_ request: SignContractRequest) async throws -> SignedContract {
+    func sign(_ request: SignContractRequest, context: RequestContext) async throws -> SignedContract {
+        let caller = try await registry.caller(context, recordingIn: store)
         guard let signer = identity.current else { throw RPCError(.unavailable, "the dispatch center has no certificate yet; try again") }
         let document: ContractDocument
         let terms: ContractTerms
@@ -26,6 +28,9 @@ struct ContractCountersign {
         }
         guard let record = try await store.read({ try DispatchStore.result(document.orderId, $0) }) else {
             throw RPCError(.failedPrecondition, "trade order '\(document.orderId)' was never security-checked here")
+        }
+        guard caller.memberID == record.result.buyer || caller.memberID == record.result.seller else {
+            throw RPCError(.permissionDenied, "only the buyer or the seller of '\(document.orderId)' may have its contract countersigned")
         }
         guard record.result.status != .rejected else {
             throw RPCError(.failedPrecondition, "trade order '\(document.orderId)' was refused on the network")

@@ -57,8 +57,8 @@ final class DispatchService: Sendable {
             return CheckList(results: try await store.read { try DispatchStore.results(after: query.afterSeq ?? 0, limit: limit, $0) })
         }
         host.server.register(DispatchAPI.getNetwork) { [desk] _, _ in desk.summary }
-        let countersign = ContractCountersign(store: store, identity: identity)
-        host.server.register(DispatchAPI.signContract) { request, _ in try await countersign.sign(request) }
+        let countersign = ContractCountersign(store: store, registry: registry, identity: identity)
+        host.server.register(DispatchAPI.signContract) { request, context in try await countersign.sign(request, context: context) }
         // The network must carry what was accepted before; on another case file that cannot be known.
         do {
             let replayed = try desk.replay(try await store.read { try DispatchStore.results(after: 0, limit: .max, $0) })

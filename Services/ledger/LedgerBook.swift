@@ -8,9 +8,11 @@ import Synchronization
 /// blocks in the same order, so they agree at every certified height.
 final class LedgerBook: Sendable {
     private let rules: Mutex<LedgerRules>
+    /// Decoded entries, shared with the pre-order check and the core's rules.
+    let cache = LedgerEntryCache()
 
     init(policy: GovernancePolicy, founders: [DataCenterSeat], blocks: [CommittedBlock]) {
-        var rules = LedgerRules(policy: policy, founders: founders, recordsEvents: true)
+        var rules = LedgerRules(policy: policy, founders: founders, recordsEvents: true, cache: cache)
         for block in blocks { Self.apply(block, to: &rules) }
         _ = rules.takeEvents()
         self.rules = Mutex(rules)
@@ -18,10 +20,12 @@ final class LedgerBook: Sendable {
 
     /// Applies a newly certified block; returns what it changed, as events.
     func apply(_ block: CommittedBlock) -> [LedgerEvent] {
-        rules.withLock { rules in
+        let events = rules.withLock { rules in
             Self.apply(block, to: &rules)
             return rules.takeEvents()
         }
+        for transaction in block.block.transactions { cache.forget(transaction.id) }
+        return events
     }
 
     private static func apply(_ block: CommittedBlock, to rules: inout LedgerRules) {

@@ -13,6 +13,7 @@ struct CoreSetup: Sendable {
     let governance: GovernancePolicy
     let founders: [DataCenterSeat]
     let check: LedgerEntryCheck
+    let cache: LedgerEntryCache
     let maxMessageBytes: Int64
 
     /// A core for `seating` (which must seat this node), restored from the stored chain.
@@ -24,7 +25,7 @@ struct CoreSetup: Sendable {
         return Replica(
             configuration: configuration, id: ReplicaID(seating.index ?? 0), signer: P256MessageSigner(privateKey: key),
             verifier: P256SignatureVerifier(dataCenterKeys: keys), transactionVerifier: check,
-            rules: LedgerRules(policy: governance, founders: founders), restoring: records, committedBlocks: blocks
+            rules: LedgerRules(policy: governance, founders: founders, cache: cache), restoring: records, committedBlocks: blocks
         )
     }
 }

@@ -68,10 +68,12 @@ final class LedgerNode: Sendable {
         let check = LedgerEntryCheck(
             certificates: { trust.certificates },
             // The registry's revocations and the data centers' own votes both refuse a signer.
-            isRevoked: { member in trust.isRevoked(member) || book.read { $0.revoked.contains(member) } }
+            isRevoked: { member in trust.isRevoked(member) || book.read { $0.revoked.contains(member) } },
+            cache: book.cache
         )
         let setup = CoreSetup(
-            key: key, consensus: settings.consensus, governance: settings.governance, founders: founders, check: check, maxMessageBytes: maxMessageBytes
+            key: key, consensus: settings.consensus, governance: settings.governance, founders: founders, check: check, cache: book.cache,
+            maxMessageBytes: maxMessageBytes
         )
         self.setup = setup
         let seating = Seating.current(book: book, height: blocks.last?.height ?? 0, key: key)

@@ -37,7 +37,7 @@ final class LedgerService: Sendable {
                     try events.publish(LedgerAPI.blockCommitted, summary)
                     for change in changes {
                         switch change {
-                        case .contractCommitted(let record): try events.publish(LedgerAPI.contractCommitted, record)
+                        case .contractCommitted(let record): try events.publish(LedgerAPI.contractCommitted, ContractSummary(record))
                         case .proposalOpened(let record): try events.publish(LedgerAPI.proposalOpened, record)
                         case .voteCast(let vote): try events.publish(LedgerAPI.voteCast, vote)
                         case .proposalDecided(let record): try events.publish(LedgerAPI.proposalDecided, record)

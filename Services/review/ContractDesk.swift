@@ -17,12 +17,16 @@ struct ContractDesk {
     let registry: RegistryLink
     let identity: ServiceIdentity
 
-    func draft(_ request: DraftContractRequest) async throws -> SignedContract {
+    func draft(_ request: DraftContractRequest, context: RequestContext) async throws -> SignedContract {
+        let caller = try await registry.caller(context, recordingIn: store)
         guard let signer = identity.current, let authority = registry.authority else {
             throw RPCError(.unavailable, "the trading center has no certificate yet; try again")
         }
         guard let record = try await store.read({ try ReviewStore.decision(request.orderId, $0) }) else {
             throw RPCError(.failedPrecondition, "trade order '\(request.orderId)' was never reviewed: no contract can be drafted")
+        }
+        guard caller.memberID == record.decision.order.buyer || caller.memberID == record.decision.order.seller else {
+            throw RPCError(.permissionDenied, "only the buyer or the seller of '\(request.orderId)' may have its contract drafted")
         }
         guard record.decision.status == .approved else {
             throw RPCError(.failedPrecondition, "trade order '\(request.orderId)' was rejected in review: \(record.decision.reasons.joined(separator: "; "))")

@@ -54,7 +54,7 @@ final class ReviewService: Sendable {
             DecisionList(decisions: try await store.read { try ReviewStore.decisions(query, $0) })
         }
         let desk = ContractDesk(store: store, registry: registry, identity: identity)
-        host.server.register(ReviewAPI.draftContract) { request, _ in try await desk.draft(request) }
+        host.server.register(ReviewAPI.draftContract) { request, context in try await desk.draft(request, context: context) }
         Task { [self] in
             await registry.connect()
             await identity.acquire(from: registry, logger: host.logger)

@@ -2,8 +2,13 @@ import Foundation
 
 /// Client transactions: admission, forwarding, and the primary's batching.
 extension Replica {
-    /// A client's transaction: verified, persisted, then sent to every data center. The primary orders it;
-    /// the others watch the primary with it (the view-change timer), as PBFT's clients make them do.
+    /// A client's transaction: verified, persisted, then sent on. A backup sends it to the primary,
+    /// which orders it; the other backups see it in the primary's pre-prepare, and if none comes,
+    /// this replica sends it to every data center after half a view-change timeout
+    /// (`forwardWaitingTransactions`), so that they all watch the primary with it, as PBFT's
+    /// clients make them do. (Sending it to everyone at once would carry every transaction's bytes
+    /// twice to each backup.) The primary sends it to everyone as it proposes it, so that it
+    /// survives the primary's fall.
     mutating func submit(_ transaction: Transaction) {
         let id = transaction.id
         if let location = executedTransactions[id] {
@@ -21,8 +26,12 @@ extension Replica {
         }
         remember(transaction, local: true)
         persist(.transaction(transaction))
-        broadcast(relay(transaction))
-        propose()
+        if isPrimary {
+            broadcast(relay(transaction))
+            propose()
+        } else {
+            send(relay(transaction), to: primary)
+        }
     }
 
     /// A client's transaction passed on to the other data centers, unsigned: it carries its

@@ -1,3 +1,4 @@
+import Credentials
 import Crypto
 import Foundation
 
@@ -46,5 +47,5 @@ public enum ContractSeal {
 }
 
 extension Digest {
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+    var hexString: String { lowercaseHex }
 }

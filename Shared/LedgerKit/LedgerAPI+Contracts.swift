@@ -18,7 +18,7 @@ extension LedgerAPI {
     /// The consensus membership: the founders and every passed change, with the height it starts after.
     public static let getMembership = Method<Empty, MembershipList>("Ledger/GetMembership")
 
-    public static let contractCommitted = EventTopic<ContractRecord>("ContractCommitted")
+    public static let contractCommitted = EventTopic<ContractSummary>("ContractCommitted")
     public static let proposalOpened = EventTopic<ProposalRecord>("ProposalOpened")
     public static let voteCast = EventTopic<CastVote>("VoteCast")
     public static let proposalDecided = EventTopic<ProposalRecord>("ProposalDecided")

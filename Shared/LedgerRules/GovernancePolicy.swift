@@ -4,8 +4,8 @@
 /// is every data center in the membership when it opened. Abstaining (not voting) counts as not
 /// approving, so a tie (yes = no with the rest abstaining) passes only if the ratio is already met
 /// by the yes-votes alone: at 2/3 it never does. A proposal is rejected as soon as the
-/// remaining voters could no longer make it pass, and expires (rejected) if still open
-/// `votingWindow` blocks after the block that opened it.
+/// remaining voters could no longer make it pass, and expires (status `expired`, not passed) if
+/// still open `votingWindow` blocks after the block that opened it.
 public struct GovernancePolicy: Sendable, Hashable, Codable {
     public var approvalNumerator: Int
     public var approvalDenominator: Int

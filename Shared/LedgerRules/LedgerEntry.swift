@@ -2,8 +2,8 @@ import Contracts
 import Foundation
 
 /// What a ledger transaction's payload records, as JSON `{"type": ..., "body": ...}`: a contract,
-/// a proposal to change recorded data, or a data center's vote on one. A payload that is not a
-/// JSON object (does not start with `{`) is an opaque note, recorded as it is.
+/// a proposal to change recorded data, or a data center's vote on one. Any other payload (not a
+/// JSON object, or an object without a top-level `type`) is an opaque note, recorded as it is.
 public enum LedgerEntry: Sendable, Equatable {
     case contract(SignedContract)
     case proposal(Proposal)
@@ -17,11 +17,17 @@ public enum LedgerEntry: Sendable, Equatable {
         }
     }
 
-    /// nil for an opaque note; the entry, or a 3 (invalid argument) problem, for a JSON object.
+    /// nil for an opaque note; the entry, or a 3 (invalid argument) problem, for a JSON object with a `type`.
     public static func decode(_ payload: Data) throws(ContractProblem) -> LedgerEntry? {
         guard payload.first == UInt8(ascii: "{") else { return nil }
         do {
             return try JSONDecoder().decode(LedgerEntry.self, from: payload)
+        } catch DecodingError.keyNotFound(let key, let context) where key.stringValue == "type" && context.codingPath.isEmpty {
+            return nil
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty && context.underlyingError != nil
+            && !(context.underlyingError is ContractProblem) {
+            // Not JSON at all, though it starts with a brace.
+            return nil
         } catch let problem as ContractProblem {
             throw problem
         } catch let DecodingError.dataCorrupted(context) where context.underlyingError is ContractProblem {

@@ -12,11 +12,13 @@ public struct LedgerEntryCheck: TransactionVerifier {
     let certificates: @Sendable () -> CertificateCache?
     let isRevoked: @Sendable (String) -> Bool
     let clock: @Sendable () -> Date
+    let cache: LedgerEntryCache?
 
     public init(
         certificates: @escaping @Sendable () -> CertificateCache?, isRevoked: @escaping @Sendable (String) -> Bool,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        clock: @escaping @Sendable () -> Date = { Date() }, cache: LedgerEntryCache? = nil
     ) {
+        self.cache = cache
         self.certificates = certificates
         self.isRevoked = isRevoked
         self.clock = clock
@@ -25,9 +27,11 @@ public struct LedgerEntryCheck: TransactionVerifier {
     public func problem(_ transaction: Transaction) -> TransactionRejection? {
         guard P256TransactionVerifier.isSigned(transaction) else { return .invalidSignature }
         do {
-            switch try LedgerEntry.decode(transaction.payload) {
+            switch try (cache.map { try $0.entry(of: transaction) } ?? LedgerEntry.decode(transaction.payload)) {
             case nil, .vote: return nil
-            case .contract(let contract): try verify(contract)
+            case .contract(let contract):
+                let document = try verify(contract)
+                cache?.remember(document, for: transaction.id)
             case .proposal(let proposal): try check(proposal)
             }
             return nil
@@ -40,11 +44,12 @@ public struct LedgerEntryCheck: TransactionVerifier {
         }
     }
 
-    private func verify(_ contract: SignedContract) throws {
+    @discardableResult
+    private func verify(_ contract: SignedContract) throws -> ContractDocument {
         guard let certificates = certificates() else {
             throw TransactionRejection(code: 14, reason: "this data center has not reached the registry for the CA yet; try again")
         }
-        _ = try ContractSigning.verify(contract, certificates: certificates, isRevoked: isRevoked, now: clock())
+        return try ContractSigning.verify(contract, certificates: certificates, isRevoked: isRevoked, now: clock())
     }
 
     private func check(_ proposal: Proposal) throws {

@@ -27,8 +27,11 @@ public struct LedgerRules: ExecutionRules {
     /// Events since the last `takeEvents`, when `recordsEvents`.
     private var events: [LedgerEvent] = []
     private let recordsEvents: Bool
+    /// Where decoded entries are shared (nil: decode each time). Never changes an outcome.
+    private let cache: LedgerEntryCache?
 
-    public init(policy: GovernancePolicy, founders: [DataCenterSeat], recordsEvents: Bool = false) {
+    public init(policy: GovernancePolicy, founders: [DataCenterSeat], recordsEvents: Bool = false, cache: LedgerEntryCache? = nil) {
+        self.cache = cache
         Swift.precondition(policy.problem == nil, policy.problem ?? "")
         self.policy = policy
         memberships = [Membership(after: 0, seats: founders)]
@@ -66,12 +69,12 @@ public struct LedgerRules: ExecutionRules {
         let height = location.height
         let entry: LedgerEntry?
         do {
-            entry = try LedgerEntry.decode(transaction.payload)
+            entry = try decode(transaction)
         } catch {
             return TransactionRejection(code: error.code.rawValue, reason: error.message)
         }
         // A refused transaction changes nothing, not even the clock of expiring proposals.
-        if let problem = problem(with: entry, by: transaction.submitter, at: height) { return problem }
+        if let problem = problem(with: entry, in: transaction, at: height) { return problem }
         advance(to: height)
         let id = transaction.id.hex
         switch entry {
@@ -79,7 +82,7 @@ public struct LedgerRules: ExecutionRules {
             notes += 1
             return nil
         case .contract(let contract):
-            return record(contract, transaction: id, at: location)
+            return record(contract, in: transaction, at: location)
         case .proposal(let proposal):
             return open(proposal, id: id, by: transaction.submitter, at: location)
         case .vote(let vote):
@@ -93,17 +96,18 @@ public struct LedgerRules: ExecutionRules {
     /// transactions may be ordered first.
     public func problem(with transaction: Transaction, at height: UInt64) -> TransactionRejection? {
         do {
-            return problem(with: try LedgerEntry.decode(transaction.payload), by: transaction.submitter, at: height)
+            return problem(with: try decode(transaction), in: transaction, at: height)
         } catch {
             return TransactionRejection(code: error.code.rawValue, reason: error.message)
         }
     }
 
-    func problem(with entry: LedgerEntry?, by submitter: Data, at height: UInt64) -> TransactionRejection? {
+    func problem(with entry: LedgerEntry?, in transaction: Transaction, at height: UInt64) -> TransactionRejection? {
+        let submitter = transaction.submitter
         switch entry {
         case nil: return nil
         case .contract(let contract):
-            guard let document = try? ContractSigning.document(of: contract) else { return Self.refuse(3, "the contract document does not decode") }
+            guard let document = try? document(of: contract, in: transaction) else { return Self.refuse(3, "the contract document does not decode") }
             return contractProblem(document)
         case .proposal(let proposal):
             return proposalProblem(proposal, by: submitter, at: height)
@@ -111,6 +115,16 @@ public struct LedgerRules: ExecutionRules {
             if case .failure(let problem) = voteCheck(vote, by: submitter, at: height) { return problem }
             return nil
         }
+    }
+
+    private func document(of contract: SignedContract, in transaction: Transaction) throws(ContractProblem) -> ContractDocument {
+        if let cache { return try cache.document(of: contract, in: transaction) }
+        return try ContractSigning.document(of: contract)
+    }
+
+    private func decode(_ transaction: Transaction) throws(ContractProblem) -> LedgerEntry? {
+        if let cache { return try cache.entry(of: transaction) }
+        return try LedgerEntry.decode(transaction.payload)
     }
 
     /// Expires proposals whose window closed before `height`.
@@ -129,9 +143,10 @@ public struct LedgerRules: ExecutionRules {
         if recordsEvents { events.append(event) }
     }
 
-    private mutating func record(_ contract: SignedContract, transaction: String, at location: TransactionLocation) -> TransactionRejection? {
+    private mutating func record(_ contract: SignedContract, in carrier: Transaction, at location: TransactionLocation) -> TransactionRejection? {
         let height = location.height
-        guard let document = try? ContractSigning.document(of: contract) else { return Self.refuse(3, "the contract document does not decode") }
+        let transaction = carrier.id.hex
+        guard let document = try? document(of: contract, in: carrier) else { return Self.refuse(3, "the contract document does not decode") }
         if let problem = contractProblem(document) { return problem }
         let record = ContractRecord(
             contractId: document.contractId, document: document, contract: contract, status: .active, transactionId: transaction,

@@ -31,6 +31,43 @@ public struct ContractRecord: Codable, Sendable, Equatable {
     }
 }
 
+/// What the `ContractCommitted` event says: where a contract landed and whom it names, without
+/// its sealed copies and signatures (`Ledger/GetContract` has those).
+public struct ContractSummary: Codable, Sendable, Equatable {
+    public var contractId: String
+    public var version: Int
+    public var orderId: String
+    public var parties: [ContractParty]
+    public var periodStart: String
+    public var periodEnd: String
+    public var status: ContractStatus
+    public var transactionId: String
+    public var height: UInt64
+    public var index: Int
+
+    public init(_ record: ContractRecord) {
+        contractId = record.contractId
+        version = record.document.version
+        orderId = record.document.orderId
+        parties = record.document.parties
+        periodStart = record.document.periodStart
+        periodEnd = record.document.periodEnd
+        status = record.status
+        transactionId = record.transactionId
+        height = record.height
+        index = record.index
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case version, parties, status, height, index
+        case contractId = "contract_id"
+        case orderId = "order_id"
+        case periodStart = "period_start"
+        case periodEnd = "period_end"
+        case transactionId = "transaction_id"
+    }
+}
+
 public struct ContractVersion: Codable, Sendable, Equatable {
     public var version: Int
     public var transactionId: String

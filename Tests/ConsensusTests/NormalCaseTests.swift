@@ -10,10 +10,11 @@ struct NormalCaseTests {
         var cluster = TestCluster()
         for node in cluster.nodes { cluster.tick(node) }
         let transaction = TestCluster.transaction(1)
-        // A backup takes the client's transaction, stores it, and sends it on.
+        // A backup takes the client's transaction, stores it, and sends it on to the primary only.
         let accepted = cluster.handle(.submit(transaction), at: 2)
         #expect(accepted.contains(.persist(.transaction(transaction))))
-        #expect(accepted.contains { if case .broadcast(let message) = $0, case .request = message.message { true } else { false } })
+        #expect(accepted.contains { if case .send(let peer, let message) = $0, case .request = message.message { peer == ReplicaID(0) } else { false } })
+        #expect(!accepted.contains { if case .broadcast(let message) = $0, case .request = message.message { true } else { false } })
         cluster.deliverAll()
         // The primary proposed it; backups prepared, everyone committed, executed, and signed the header.
         let primaryMessages = cluster.messages(from: 0)

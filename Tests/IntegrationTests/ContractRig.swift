@@ -50,9 +50,10 @@ struct ContractRig {
         _ = try await desk.decision(order.id)
         let check = try await desk.result(order.id)
         let draft = try await desk.reviewClient.call(
-            ReviewAPI.draftContract, DraftContractRequest(orderId: order.id, gridCompany: gridCompany.memberID, securityCheck: check.statement)
+            ReviewAPI.draftContract, DraftContractRequest(orderId: order.id, gridCompany: gridCompany.memberID, securityCheck: check.statement),
+            signer: consumer
         )
-        let countersigned = try await desk.dispatchClient.call(DispatchAPI.signContract, SignContractRequest(contract: draft))
+        let countersigned = try await desk.dispatchClient.call(DispatchAPI.signContract, SignContractRequest(contract: draft), signer: consumer)
         return (order, countersigned)
     }
 

@@ -3,7 +3,7 @@ import Bus
 import Foundation
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks, each beside its baseline in the same run.", subcommands: [RPC.self, GameBench.self, PowerFlowBench.self, LedgerBench.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmarks, each beside its baseline in the same run.", subcommands: [RPC.self, GameBench.self, PowerFlowBench.self, LedgerBench.self, ContractBench.self])
 
     struct RPC: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

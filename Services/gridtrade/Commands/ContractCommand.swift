@@ -13,13 +13,13 @@ import Messages
 struct ContractCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contract",
-        abstract: "Draft, sign, record and read three-party contracts.",
+        abstract: "Draft, sign, record and read three-party contracts (signed by the five: consumer, generator(s), grid company, trading and dispatch center).",
         subcommands: [Draft.self, Sign.self, Submit.self, Show.self, List.self]
     )
 
     struct Draft: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Have the trading center draft an order's contract and the dispatch center countersign it; write it to a file."
+            abstract: "As the order's buyer or seller, have the trading center draft its contract and the dispatch center countersign it; write it to a file."
         )
 
         @Argument(help: "The trade order id.") var order: String
@@ -27,8 +27,10 @@ struct ContractCommand: AsyncParsableCommand {
         @Option(help: "The review service's RPC endpoint.") var review: String = ProcessInfo.processInfo.environment["GRIDTRADE_REVIEW"] ?? "tcp://127.0.0.1:7121"
         @Option(help: "The dispatch service's RPC endpoint.") var dispatch: String = ProcessInfo.processInfo.environment["GRIDTRADE_DISPATCH"] ?? "tcp://127.0.0.1:7131"
         @Option(help: "Where to write the contract (JSON).") var out: String
+        @OptionGroup var signing: SigningOptions
 
         func run() async throws {
+            let signer = try signing.signer()
             let dispatchClient = try RPCClient(endpoint: dispatch)
             let reviewClient = try RPCClient(endpoint: review)
             defer {
@@ -37,9 +39,10 @@ struct ContractCommand: AsyncParsableCommand {
             }
             let check = try await call(dispatchClient, DispatchAPI.getResult, CheckQuery(orderId: order))
             let draft = try await call(
-                reviewClient, ReviewAPI.draftContract, DraftContractRequest(orderId: order, gridCompany: gridCompany, securityCheck: check.statement)
+                reviewClient, ReviewAPI.draftContract, DraftContractRequest(orderId: order, gridCompany: gridCompany, securityCheck: check.statement),
+                signer: signer
             )
-            let countersigned = try await call(dispatchClient, DispatchAPI.signContract, SignContractRequest(contract: draft))
+            let countersigned = try await call(dispatchClient, DispatchAPI.signContract, SignContractRequest(contract: draft), signer: signer)
             try ContractFile.write(countersigned, to: out)
             try printJSON(try ContractSigning.document(of: countersigned))
         }
@@ -56,6 +59,9 @@ struct ContractCommand: AsyncParsableCommand {
         func run() async throws {
             let contract = try ContractFile.read(file)
             let signer = try signing.signer()
+            guard let certificate = signer.certificate, certificate.publicKey == .init(signer.privateKey.publicKey) else {
+                throw Failure("--cert is not the certificate of --key's public key")
+            }
             do {
                 try printJSON(try ContractDraft.read(contract, as: signer.memberID, key: signer.privateKey))
                 try ContractFile.write(try ContractSigning.sign(contract, by: signer), to: file)

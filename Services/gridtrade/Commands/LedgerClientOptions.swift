@@ -19,9 +19,11 @@ struct LedgerOptions: ParsableArguments {
 }
 
 /// Calls `method`; a refusal prints its code and reason and exits 1.
-func call<Request, Response>(_ client: RPCClient, _ method: Method<Request, Response>, _ request: Request, deadline: Duration = .seconds(30)) async throws -> Response {
+func call<Request, Response>(
+    _ client: RPCClient, _ method: Method<Request, Response>, _ request: Request, signer: (any RequestSigner)? = nil, deadline: Duration = .seconds(30)
+) async throws -> Response {
     do {
-        return try await client.call(method, request, deadline: deadline)
+        return try await client.call(method, request, deadline: deadline, signer: signer)
     } catch let error as RPCError {
         printError("\(method.name): \(error)")
         throw ExitCode(1)

@@ -16,7 +16,8 @@ struct ProofCommand: AsyncParsableCommand {
         abstract: "Fetch a contract's Merkle inclusion proof and verify it against its header and commit certificate.",
         discussion: """
             Exit status 0 when the proof holds (2f+1 of the registry's data centers signed the header the contract is under),
-            1 when it is refused or cannot be fetched. --proof-out keeps the proof; --from-file checks a kept one offline.
+            1 when it is refused or cannot be fetched. --proof-out keeps the proof as fetched (checked or not); --from-file
+            checks a kept one without asking a data center (the keys still come from the registry).
             """
     )
 

@@ -14,6 +14,9 @@ public enum Permissions {
         MatchingAPI.rejectOrder.name: [.generator, .consumer],
         MatchingAPI.openRound.name: [.consumer],
         MatchingAPI.submitOffer.name: [.generator],
+        // A trade's own parties have its contract drafted and countersigned (Shared/Contracts declares the methods).
+        "Review/DraftContract": [.generator, .consumer],
+        "Dispatch/SignContract": [.generator, .consumer],
     ]
 
     public static func allows(_ role: Role, _ method: String) -> Bool { table[method]?.contains(role) ?? false }

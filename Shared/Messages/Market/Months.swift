@@ -2,8 +2,14 @@ import Foundation
 
 /// Delivery months, `YYYY-MM`, and their length in hours (UTC).
 public enum Months {
+    /// Checked by hand, not by a regex: every contract check runs it, and a regex is built per call.
     public static func isValid(_ month: String) -> Bool {
-        month.wholeMatch(of: /[0-9]{4}-(0[1-9]|1[0-2])/) != nil
+        let bytes = Array(month.utf8)
+        guard bytes.count == 7, bytes[4] == UInt8(ascii: "-") else { return false }
+        let digits = bytes[0..<4] + bytes[5..<7]
+        guard digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return false }
+        let number = Int(bytes[5] - UInt8(ascii: "0")) * 10 + Int(bytes[6] - UInt8(ascii: "0"))
+        return (1...12).contains(number)
     }
 
     /// The first instant of the month (UTC), in Unix milliseconds.
