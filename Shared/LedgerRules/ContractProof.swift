@@ -84,7 +84,7 @@ public enum ProofCheck {
 
     /// Distinct keys with a valid signature over the header hash. The replica index in each entry
     /// is the sender's claim; the keys decide.
-    static func signers(of certificate: CommitCertificate, among keys: [P256.Signing.PublicKey]) -> Int {
+    public static func signers(of certificate: CommitCertificate, among keys: [P256.Signing.PublicKey]) -> Int {
         let bytes = BlockHeader.signingBytes(certificate.headerHash)
         var used = Set<Int>()
         for entry in certificate.signatures {

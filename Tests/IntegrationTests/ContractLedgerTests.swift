@@ -63,6 +63,12 @@ struct ContractLedgerTests {
             let registryOption = ["--registry", rig.registry.process.rpcEndpoint]
             let proof = try await run(gridtrade, ["ledger", "proof", document.contractId, "--proof-out", proofFile.path] + ledgerOption + registryOption)
             #expect(proof.status == 0 && proof.output.hasPrefix("verified:"), "\(proof.output) \(proof.error)")
+            // The headers an extension node keeps, each linked and certified by 3 of the registry's 4 data centers.
+            let tip = try #require(reply.height)
+            let headers = try await run(gridtrade, ["ledger", "headers", "--through", "\(tip)"] + ledgerOption + registryOption)
+            let lines = headers.output.split(separator: "\n")
+            #expect(headers.status == 0 && lines.count == Int(tip), "\(headers.output) \(headers.error)")
+            #expect(lines.allSatisfy { $0.hasSuffix("of 4") && !$0.contains("signed by 0 ") && !$0.contains("signed by 1 ") && !$0.contains("signed by 2 ") })
 
             // A dishonest data center's doctored proofs: another leaf, a forged root, a re-signed certificate.
             let genuine = try JSONDecoder().decode(ContractProof.self, from: Data(contentsOf: proofFile))
@@ -159,15 +165,31 @@ struct ContractLedgerTests {
             #expect(await code { try await rig.submit(.contract(second)) } == 7)
             #expect(try await rig.ledgerState() == before)
 
-            // Cancel the recorded contract: 3 of 4 data centers approve; a second vote by one is refused.
-            let proposal = try await rig.submit(.proposal(Proposal(action: .cancelContract(contractId: document.contractId), reason: "parties agreed")), key: dataCenter)
-            let proposalID = proposal.transactionId
-            _ = try await rig.submit(.vote(Vote(proposalId: proposalID, approve: true)), key: rig.dataCenterKeys[0], node: 0)
+            // Cancel the recorded contract with `gridtrade propose` and `gridtrade vote`: 3 of 4 data
+            // centers approve; a second vote by one is refused. Each step is announced.
+            let subscriber = try EventSubscriber(endpoint: rig.ledger.nodes[3].eventsEndpoint, rpc: rig.ledger.clients[3])
+            let opened = subscriber.subscribe(LedgerAPI.proposalOpened)
+            let cast = subscriber.subscribe(LedgerAPI.voteCast)
+            let decidedEvents = subscriber.subscribe(LedgerAPI.proposalDecided)
+            let gridtrade = binDirectory.appendingPathComponent("gridtrade")
+            let node1 = ["--key", rig.ledger.keys.appendingPathComponent("node-1.pem").path, "--ledger", rig.ledger.nodes[0].rpcEndpoint]
+            let proposed = try await run(gridtrade, ["propose", "cancel-contract", document.contractId, "--reason", "parties agreed"] + node1)
+            #expect(proposed.status == 0, "\(proposed.error)")
+            let proposalID = try #require(try JSONSerialization.jsonObject(with: Data(proposed.output.utf8)) as? [String: Any])["proposal_id"] as! String
+            #expect(try await firstEvent(opened, timeout: .seconds(10)).body.proposalId == proposalID)
+            let voted = try await run(gridtrade, ["vote", proposalID, "--yes"] + node1)
+            #expect(voted.status == 0, "\(voted.error)")
+            let firstVote = try await firstEvent(cast, timeout: .seconds(10)).body
+            #expect(firstVote.proposalId == proposalID && firstVote.dataCenter == "ledger-1" && firstVote.approve)
             #expect(await code { try await rig.submit(.vote(Vote(proposalId: proposalID, approve: false)), key: rig.dataCenterKeys[0], node: 2) } == 6)
             _ = try await rig.submit(.vote(Vote(proposalId: proposalID, approve: true)), key: rig.dataCenterKeys[1], node: 1)
             let open = try await rig.ledger.clients[1].call(LedgerAPI.getProposal, ProposalQuery(proposalId: proposalID))
             #expect(open.status == .open && open.required == 3)
             _ = try await rig.submit(.vote(Vote(proposalId: proposalID, approve: true)), key: rig.dataCenterKeys[3], node: 3)
+            let decidedEvent = try await firstEvent(decidedEvents, timeout: .seconds(10)).body
+            #expect(decidedEvent.proposalId == proposalID && decidedEvent.status == .passed)
+            let listed = try await run(gridtrade, ["proposals", "--ledger", rig.ledger.nodes[2].rpcEndpoint])
+            #expect(listed.status == 0 && listed.output.contains(proposalID) && listed.output.contains("\"passed\""))
             _ = try await rig.ledgerState()
             for client in rig.ledger.clients {
                 let decided = try await client.call(LedgerAPI.getProposal, ProposalQuery(proposalId: proposalID))

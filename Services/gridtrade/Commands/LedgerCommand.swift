@@ -10,7 +10,7 @@ struct LedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "Data-center keys, re-checking a data center's stored chain, and contract proofs.",
-        subcommands: [Keygen.self, Verify.self, ProofCommand.self]
+        subcommands: [Keygen.self, Verify.self, ProofCommand.self, HeadersCommand.self]
     )
 
     struct Keygen: ParsableCommand {

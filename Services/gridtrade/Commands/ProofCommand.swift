@@ -41,7 +41,7 @@ struct ProofCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(proof).write(to: URL(fileURLWithPath: proofOut))
         }
-        let keys = try await dataCenterKeys()
+        let keys = try await RegistryDataCenters.keys(registry)
         guard proof.contractId == id else {
             print("REFUSED: the proof is for \(proof.contractId), not \(id)")
             throw ExitCode(1)
@@ -55,8 +55,12 @@ struct ProofCommand: AsyncParsableCommand {
         }
     }
 
-    /// The approved data centers' keys, each from a certificate the trading center's CA issued.
-    private func dataCenterKeys() async throws -> [P256.Signing.PublicKey] {
+}
+
+/// The data centers an extension node trusts: the registry's approved members of role data_center.
+enum RegistryDataCenters {
+    /// Their keys, each from a certificate the trading center's CA issued.
+    static func keys(_ registry: RegistryOptions) async throws -> [P256.Signing.PublicKey] {
         let client = try registry.client()
         defer { client.close() }
         let authority = try CertificatePEM.decode(try await call(client, RegistryAPI.getAuthority, Empty()).certificate)
