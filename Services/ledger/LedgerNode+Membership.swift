@@ -69,8 +69,16 @@ extension LedgerNode {
             replica.withLock { $0 = core }
             peers.withLock { $0 = links }
             seating.withLock { $0 = next }
-            // Voted out: from now on it follows the chain as any reader does.
-            if next.index == nil { Task { await catchUp() } }
+            // Voted out: its waiting transactions go to a data center that still orders (their
+            // waiters here are answered as the chain it follows brings them), and from now on it
+            // follows the chain as any reader does.
+            if next.index == nil {
+                let seats = next.seats.map(\.endpoint)
+                Task { [logger, maxMessageBytes = setup.maxMessageBytes] in
+                    await Self.handOver(carried, to: seats, maxMessageBytes: maxMessageBytes, logger: logger)
+                }
+                Task { await catchUp() }
+            }
             logger.notice(
                 next.index == nil ? "the membership changed without this data center; it stops ordering" : "the consensus membership changed",
                 metadata: [
@@ -81,6 +89,20 @@ extension LedgerNode {
         } catch {
             logger.critical("cannot switch to the new membership; stopping", metadata: ["error": "\(error)"])
             exit(1)
+        }
+    }
+
+    private static func handOver(_ transactions: [Transaction], to endpoints: [String], maxMessageBytes: Int64, logger: Logger) async {
+        guard !transactions.isEmpty else { return }
+        for endpoint in endpoints {
+            guard let client = try? RPCClient(endpoint: endpoint, maxMessageBytes: maxMessageBytes) else { continue }
+            defer { client.close() }
+            var handed = 0
+            for transaction in transactions {
+                if (try? await client.call(LedgerAPI.submit, SubmitRequest(transaction: transaction), deadline: .seconds(5))) != nil { handed += 1 }
+            }
+            if handed == transactions.count { return }
+            logger.warning("a data center took only part of the handed-over transactions", metadata: ["ledger.peer": "\(endpoint)"])
         }
     }
 
@@ -119,10 +141,10 @@ extension LedgerNode {
                 }
                 try store.append(records: [], blocks: [block])
                 let changes = book.apply(block)
-                locations.withLock { known in
-                    for (position, transaction) in block.block.transactions.enumerated() {
-                        known[transaction.id] = TransactionLocation(height: block.height, index: position)
-                    }
+                for (position, transaction) in block.block.transactions.enumerated() {
+                    let location = TransactionLocation(height: block.height, index: position)
+                    locations.withLock { $0[transaction.id] = location }
+                    resolve(transaction.id, .committed(location))
                 }
                 state.withLock { $0.height = block.height; $0.tip = block.block.header.hash.hex }
                 publish(block, changes)

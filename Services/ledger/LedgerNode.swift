@@ -230,7 +230,7 @@ final class LedgerNode: Sendable {
         for (block, events) in zip(committed, changes) { publish(block, events) }
     }
 
-    private func resolve(_ id: TransactionID, _ outcome: SubmitOutcome) {
+    func resolve(_ id: TransactionID, _ outcome: SubmitOutcome) {
         let waiting = waiters.withLock { $0.removeValue(forKey: id) } ?? []
         for waiter in waiting { waiter.continuation.resume(returning: outcome) }
     }

@@ -76,6 +76,13 @@ public struct ChainSummary: Sendable, Hashable, Codable {
     public let lastHeight: UInt64
     public let lastHeaderHash: Hash256
     public let transactionCount: Int
+
+    public init(blockCount: Int, lastHeight: UInt64, lastHeaderHash: Hash256, transactionCount: Int) {
+        self.blockCount = blockCount
+        self.lastHeight = lastHeight
+        self.lastHeaderHash = lastHeaderHash
+        self.transactionCount = transactionCount
+    }
 }
 
 /// The first bad block and what is wrong with it.

@@ -24,8 +24,7 @@ public enum LedgerEntry: Sendable, Equatable {
             return try JSONDecoder().decode(LedgerEntry.self, from: payload)
         } catch DecodingError.keyNotFound(let key, let context) where key.stringValue == "type" && context.codingPath.isEmpty {
             return nil
-        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty && context.underlyingError != nil
-            && !(context.underlyingError is ContractProblem) {
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty && !(context.underlyingError is ContractProblem) {
             // Not JSON at all, though it starts with a brace.
             return nil
         } catch let problem as ContractProblem {

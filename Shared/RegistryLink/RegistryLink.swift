@@ -44,7 +44,7 @@ public final class RegistryLink: Sendable {
     /// Authenticates a signed request, checks the permission table and records its nonce.
     public func caller(_ context: RequestContext, recordingIn store: SQLiteStore) async throws -> Caller {
         guard let authenticator = authenticator.withLock({ $0 }) else {
-            throw RPCError(.unavailable, "matching has not reached the registry yet")
+            throw RPCError(.unavailable, "this service has not reached the registry yet; try again")
         }
         return try await authenticator.admit(context, recordingIn: store)
     }

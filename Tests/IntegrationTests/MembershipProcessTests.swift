@@ -103,6 +103,13 @@ struct MembershipProcessTests {
             try await rig.eventually("the removed data center follows the chain") {
                 ((try? await rig.status(3))?.height ?? 0) >= (lateReply.height ?? .max)
             }
+            // `gridtrade ledger verify` follows the memberships the chain records: four founders, five, four.
+            for directory in [rig.nodes[0].dataDirectory, node.dataDirectory] {
+                let audit = try await run(binDirectory.appendingPathComponent("gridtrade"), [
+                    "ledger", "verify", "--data-dir", directory.path, "--members", rig.keys.appendingPathComponent("members.pem").path,
+                ])
+                #expect(audit.status == 0 && audit.output.contains("intact"), "\(audit.output) \(audit.error)")
+            }
         }
     }
 }

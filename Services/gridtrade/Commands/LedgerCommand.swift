@@ -4,6 +4,7 @@ import Crypto
 import Foundation
 import Topology
 import LedgerKit
+import LedgerRules
 
 /// `gridtrade ledger ...`: the data centers' keys and the audit of a node's stored chain.
 struct LedgerCommand: AsyncParsableCommand {
@@ -47,17 +48,19 @@ struct LedgerCommand: AsyncParsableCommand {
         @OptionGroup var cluster: ClusterOptions
         @Option(help: "The node to check, e.g. ledger-2 (default: every ledger node of the local cluster).") var node: String?
         @Option(help: "Check this data directory instead of the local cluster's (with --members).") var dataDir: String?
-        @Option(help: "The data centers' public keys (default: the node's members.pem).") var members: String?
+        @Option(help: "The founding data centers' public keys (default: the node's members.pem); later members come from the chain.") var members: String?
+        @Option(help: "The cluster's checkpoint interval (ledger.checkpoint.interval), which places membership changes.") var checkpointInterval: UInt64 = 16
 
         func run() throws {
-            var targets: [(name: String, data: String, members: String)] = []
+            var targets: [(name: String, data: String, members: String, interval: UInt64)] = []
             if let dataDir {
-                targets = [(node ?? dataDir, dataDir, members ?? URL(fileURLWithPath: dataDir).appendingPathComponent("members.pem").path)]
+                targets = [(node ?? dataDir, dataDir, members ?? URL(fileURLWithPath: dataDir).appendingPathComponent("members.pem").path, checkpointInterval)]
             } else {
                 let processes = (try cluster.clusterHome.loadState()?.processes ?? []).filter { $0.spec.executable == "ledger" }
                 for process in processes where node == nil || process.spec.name == node {
                     let data = process.spec.dataDirectory
-                    targets.append((process.spec.name, data, members ?? process.spec.environment["GRIDTRADE_LEDGER_MEMBERS"] ?? data + "/members.pem"))
+                    let interval = process.spec.environment["GRIDTRADE_LEDGER_CHECKPOINT_INTERVAL"].flatMap { UInt64($0) } ?? checkpointInterval
+                    targets.append((process.spec.name, data, members ?? process.spec.environment["GRIDTRADE_LEDGER_MEMBERS"] ?? data + "/members.pem", interval))
                 }
                 guard !targets.isEmpty else {
                     printError(node.map { "no ledger node \($0) in the cluster at \(cluster.clusterHome.url.path)" } ?? "no ledger nodes in the cluster at \(cluster.clusterHome.url.path)")
@@ -86,7 +89,8 @@ struct LedgerCommand: AsyncParsableCommand {
                     intact = false
                     continue
                 }
-                switch ChainVerifier.verify(blocks: blocks, dataCenterKeys: keys) {
+                // Membership changes recorded in the chain move the keys that certify it (docs/protocol.md, "The membership switch").
+                switch ChainAudit.verify(blocks: blocks, founders: keys, policy: GovernancePolicy(checkpointInterval: target.interval)) {
                 case .success(let summary):
                     print("\(target.name): intact: \(summary.blockCount) blocks, \(summary.transactionCount) transactions, tip \(summary.lastHeaderHash.hex)")
                 case .failure(let defect):

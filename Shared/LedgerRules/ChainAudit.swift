@@ -1,0 +1,45 @@
+import Consensus
+import Crypto
+import Foundation
+
+/// Re-checks a stored chain across membership changes: the founders' keys certify the blocks up
+/// to the first change's activation height, each later membership (as the chain itself records
+/// it, replaying the rules) the blocks after its own. Each stretch is checked by `ChainVerifier`
+/// from where the one before it ended.
+public enum ChainAudit {
+    public static func verify(
+        blocks: [CommittedBlock], founders: [P256.Signing.PublicKey], policy: GovernancePolicy
+    ) -> Result<ChainSummary, ChainDefect> {
+        let seats = founders.enumerated().map { index, key in
+            DataCenterSeat(name: "ledger-\(index + 1)", publicKey: key.x963Representation.base64EncodedString(), endpoint: "")
+        }
+        // Where memberships start, from the transactions alone (no signatures are trusted yet: a
+        // forged change would only make the certificates below fail).
+        var rules = LedgerRules(policy: policy, founders: seats)
+        for block in blocks {
+            for (index, transaction) in block.block.transactions.enumerated() {
+                _ = rules.apply(transaction, at: TransactionLocation(height: block.height, index: index))
+            }
+        }
+        var anchor = ChainAnchor.genesis
+        var checked = 0, transactions = 0
+        var remaining = blocks[...]
+        for (position, membership) in rules.memberships.enumerated() {
+            let end = position + 1 < rules.memberships.count ? rules.memberships[position + 1].after : UInt64.max
+            let stretch = remaining.prefix { $0.height <= end }
+            remaining = remaining.dropFirst(stretch.count)
+            guard !stretch.isEmpty else { continue }
+            let keys = membership.seats.compactMap { Data(base64Encoded: $0.publicKey).flatMap { try? P256.Signing.PublicKey(x963Representation: $0) } }
+            switch ChainVerifier.verify(
+                blocks: Array(stretch), verifier: P256SignatureVerifier(dataCenterKeys: keys), transactionVerifier: P256TransactionVerifier(), after: anchor
+            ) {
+            case .failure(let defect): return .failure(defect)
+            case .success(let summary):
+                checked += summary.blockCount
+                transactions += summary.transactionCount
+                anchor = ChainAnchor(height: summary.lastHeight, headerHash: summary.lastHeaderHash)
+            }
+        }
+        return .success(ChainSummary(blockCount: checked, lastHeight: anchor.height, lastHeaderHash: anchor.headerHash, transactionCount: transactions))
+    }
+}
