@@ -58,14 +58,18 @@ struct LedgerRecordingTests {
         #expect(chain.rules.notes == 0)
     }
 
-    @Test("an entry of an unknown type, or JSON that is not an entry, is refused with 3")
+    @Test("an object with a type that is not an entry is refused with 3; a payload without a top-level type, or not JSON at all, is a note")
     func unknownEntry() {
         var chain = Chain()
-        for payload in [#"{"type":"block","body":{}}"#, #"{"type":"vote"}"#, "{not json"] {
+        for payload in [#"{"type":"block","body":{}}"#, #"{"type":"vote"}"#, #"{"type":5}"#] {
             let rejection = chain.apply(P256TransactionVerifier.sign(payload: Data(payload.utf8), with: chain.dataCenters[0].key))
             #expect(rejection?.code == 3, "\(payload)")
         }
         #expect(chain.rules.notes == 0)
+        for payload in ["{not json", #"{"contract":"c-42"}"#, "plain text"] {
+            #expect(chain.apply(P256TransactionVerifier.sign(payload: Data(payload.utf8), with: chain.dataCenters[0].key)) == nil, "\(payload)")
+        }
+        #expect(chain.rules.notes == 3)
     }
 
     @Test("entries encode to JSON that decodes back to the same entry")
