@@ -66,9 +66,10 @@ final class LedgerService: Sendable {
             guard transaction.payload.count <= LedgerLimits.maxPayloadBytes else {
                 throw RPCError(.invalidArgument, "transaction.payload is \(transaction.payload.count) bytes; at most \(LedgerLimits.maxPayloadBytes)")
             }
-            // What the recorded state already refuses is answered now, and costs no block.
+            // What the recorded state already refuses is answered now, and costs no block; a
+            // transaction whose signature is bad is told that first (the core checks it otherwise).
             if node.location(of: transaction.id) == nil, let problem = node.book.read({ $0.problem(with: transaction, at: $0.height + 1) }) {
-                throw RPCError(problem)
+                throw RPCError(P256TransactionVerifier.isSigned(transaction) ? problem : .invalidSignature)
             }
             let remaining = context.deadline.map { ContinuousClock.now.duration(to: $0) } ?? LedgerLimits.maxWait
             switch await node.submit(transaction, wait: request.wait ?? false, timeout: min(remaining, LedgerLimits.maxWait)) {

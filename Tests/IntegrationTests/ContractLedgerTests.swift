@@ -123,8 +123,11 @@ struct ContractLedgerTests {
             var missing = second
             missing.signatures.removeAll { $0.member == rig.consumer.memberID }
             #expect(await code { try await rig.submit(.contract(missing)) } == 16)
-            // Replayed: the recorded contract again, uploaded by someone else.
+            // Replayed: the recorded contract again, uploaded by someone else; with a bad upload signature, 16 first.
             #expect(await code { try await rig.submit(.contract(contract)) } == 6)
+            var badlySigned = P256TransactionVerifier.sign(payload: LedgerEntry.contract(contract).encoded(), with: P256Keys.fresh())
+            badlySigned = Transaction(payload: badlySigned.payload, submitter: P256Keys.fresh().publicKey.x963Representation, signature: badlySigned.signature)
+            #expect(await code { try await rig.ledger.clients[0].call(LedgerAPI.submit, SubmitRequest(transaction: badlySigned, wait: true)) } == 16)
             // An order never reviewed: the trading center will not draft it, and without its signature no data center takes it.
             let unreviewed = try await rig.desk.market.client.call(
                 MatchingAPI.createOrder,
