@@ -10,7 +10,7 @@ struct GridTrade: AsyncParsableCommand {
         subcommands: [
             Up.self, Status.self, Down.self, HealthCommand.self, Bench.self,
             Keygen.self, MemberCommand.self, PlanCommand.self, DemandCommand.self, GameCommand.self,
-            SecurityCheckCommand.self, LedgerCommand.self, ContractCommand.self, ProposeCommand.self, VoteCommand.self,
+            OrderCommand.self, SecurityCheckCommand.self, LedgerCommand.self, ContractCommand.self, ProposeCommand.self, VoteCommand.self,
             ProposalsCommand.self, SimCommand.self,
         ]
     )

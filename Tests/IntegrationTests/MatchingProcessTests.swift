@@ -96,6 +96,39 @@ struct MatchingProcessTests {
         await rig.stop()
     }
 
+    @Test("gridtrade order create and confirm, signed with the parties' key and certificate files; order list and show read them back")
+    func orderCommands() async throws {
+        let rig = try await MarketRig()
+        try await stopping(rig.stop) {
+            let files = try temporaryDirectory("order-cli")
+            func credentials(_ name: String, _ signer: MemberSigner) throws -> [String] {
+                let key = files.appendingPathComponent("\(name).pem"), cert = files.appendingPathComponent("\(name)-cert.pem")
+                try MemberKey.write(privateKey: signer.privateKey, to: key.path)
+                try Data(CertificatePEM.encode(try #require(signer.certificate)).utf8).write(to: cert)
+                return ["--key", key.path, "--cert", cert.path]
+            }
+            let gridtrade = binDirectory.appendingPathComponent("gridtrade")
+            let matching = ["--matching", rig.matching.rpcEndpoint]
+            let gu1 = rig.units["GU1"]!
+            let created = try await run(gridtrade, [
+                "order", "create", "--seller", gu1.memberID, "--buyer", rig.consumer.memberID, "--price", "14", "--month", "2026-12=100",
+            ] + credentials("buyer", rig.consumer) + matching)
+            #expect(created.status == 0, "\(created.error)")
+            let order = try JSONDecoder().decode(TradeOrder.self, from: Data(created.output.utf8))
+            #expect(order.status == .open && order.mwh == 100 && order.creator == rig.consumer.memberID)
+            // The creator may not confirm: the refusal's code and reason, exit 1.
+            let own = try await run(gridtrade, ["order", "confirm", order.id] + credentials("buyer", rig.consumer) + matching)
+            #expect(own.status == 1 && own.error.contains("PERMISSION_DENIED (7)"))
+            let confirmed = try await run(gridtrade, ["order", "confirm", order.id] + credentials("plant", gu1) + matching)
+            #expect(confirmed.status == 0, "\(confirmed.error)")
+            let listed = try await run(gridtrade, ["order", "list", "--member", gu1.memberID, "--status", "confirmed"] + matching)
+            let orders = try JSONDecoder().decode(OrderList.self, from: Data(listed.output.utf8)).orders
+            #expect(orders.map(\.id) == [order.id])
+            let shown = try await run(gridtrade, ["order", "show", order.id] + matching)
+            #expect(try JSONDecoder().decode(TradeOrder.self, from: Data(shown.output.utf8)).status == .confirmed)
+        }
+    }
+
     @Test("a round on the paper's data clears at 14.16 with the paper's outputs and Shapley split")
     func paperRound() async throws {
         let rig = try await MarketRig()
