@@ -61,10 +61,10 @@ extension LedgerNode {
         do {
             let carried = replica.withLock { $0?.waitingTransactions ?? [] }
             // A fresh snapshot replaces every record of the old membership's log.
-            let snapshot = PersistedRecord.snapshot(Snapshot(view: 0, viewChange: nil, newView: nil, prePrepares: [], prepared: [], transactions: carried))
-            try store.append(records: [snapshot], blocks: [])
+            let snapshot = Snapshot(view: 0, viewChange: nil, newView: nil, prePrepares: [], prepared: [], transactions: carried)
+            try store.startMembership(after: next.baseHeight, with: snapshot)
             let blocks = try store.blocks()
-            let core = next.index.map { _ in setup.replica(next, restoring: [snapshot], blocks: blocks) }
+            let core = next.index.map { _ in setup.replica(next, restoring: [.snapshot(snapshot)], blocks: blocks) }
             let links = try PeerLinks(seats: next.seats, own: next.index, maxMessageBytes: setup.maxMessageBytes, logger: logger)
             replica.withLock { $0 = core }
             peers.withLock { $0 = links }

@@ -77,7 +77,26 @@ final class LedgerNode: Sendable {
         )
         self.setup = setup
         let seating = Seating.current(book: book, height: blocks.last?.height ?? 0, key: key)
-        let records = try store.records()
+        var records = try store.records()
+        if try store.membershipBase() != seating.baseHeight {
+            // Stopped after the block that ended a membership and before its switch was written:
+            // the old log means nothing to the new membership. Its clients' waiting transactions
+            // carry over, as in a switch.
+            let executed = Set(blocks.flatMap { $0.block.transactions.map(\.id) })
+            var waiting: [Transaction] = []
+            for record in records {
+                switch record {
+                case .transaction(let transaction): waiting.append(transaction)
+                case .snapshot(let snapshot): waiting = snapshot.transactions
+                default: break
+                }
+            }
+            var seen = Set<TransactionID>()
+            let carried = waiting.filter { !executed.contains($0.id) && seen.insert($0.id).inserted }
+            let snapshot = Snapshot(view: 0, viewChange: nil, newView: nil, prePrepares: [], prepared: [], transactions: carried)
+            try store.startMembership(after: seating.baseHeight, with: snapshot)
+            records = [.snapshot(snapshot)]
+        }
         let replica = seating.index.map { _ in setup.replica(seating, restoring: records, blocks: blocks) }
         self.book = book
         self.seating = Mutex(seating)

@@ -31,7 +31,32 @@ public final class LedgerStore: Sendable {
                 t.column("body", .blob).notNull()
             }
         }
+        // Which membership the records belong to: written with the snapshot that starts one.
+        migrator.registerMigration("ledger-v2-membership") { db in
+            try db.create(table: "meta") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .integer).notNull()
+            }
+        }
         try migrator.migrate(database)
+    }
+
+    /// The base height of the membership the stored records belong to (0: the founders').
+    public func membershipBase() throws -> UInt64 {
+        try database.read { db in
+            guard try db.tableExists("meta") else { return 0 }
+            return UInt64(try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'membership_base'") ?? 0)
+        }
+    }
+
+    /// Starts the records of the membership after `base`: `snapshot` replaces every earlier record,
+    /// in one durable transaction with the marker, so a restart never mixes two memberships' logs.
+    public func startMembership(after base: UInt64, with snapshot: Snapshot) throws {
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO record (body) VALUES (?)", arguments: [try Self.encoder.encode(PersistedRecord.snapshot(snapshot))])
+            try db.execute(sql: "DELETE FROM record WHERE seq < ?", arguments: [db.lastInsertedRowID])
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('membership_base', ?)", arguments: [Int64(base)])
+        }
     }
 
     /// Writes records and blocks in one transaction, durably.

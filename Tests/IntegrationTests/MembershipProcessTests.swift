@@ -3,6 +3,7 @@ import Consensus
 import Credentials
 import Crypto
 import Foundation
+import Glibc
 import LedgerKit
 import LedgerRules
 import Synchronization
@@ -103,6 +104,22 @@ struct MembershipProcessTests {
             try await rig.eventually("the removed data center follows the chain") {
                 ((try? await rig.status(3))?.height ?? 0) >= (lateReply.height ?? .max)
             }
+            // kill -9 a data center of the new membership: restarted, it rejoins in that membership
+            // and commits with the others. Its store is made to look as if it died after the last
+            // block of the old membership and before writing the switch (the marker still names
+            // the founders): the restart must drop that log rather than replay it.
+            _ = await rig.nodes[1].stop(signal: SIGKILL)
+            let database = rig.nodes[1].dataDirectory.appendingPathComponent("ledger.sqlite").path
+            let rewound = try await run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [database, "UPDATE meta SET value = 0 WHERE key = 'membership_base'"])
+            #expect(rewound.status == 0, "\(rewound.error)")
+            try rig.nodes[1].start()
+            try await rig.nodes[1].waitHealthy()
+            let afterRestart = P256TransactionVerifier.sign(payload: Data("after a restart".utf8), with: P256Keys.fresh())
+            let restartedReply = try await rig.clients[1].call(LedgerAPI.submit, SubmitRequest(transaction: afterRestart, wait: true), deadline: .seconds(30))
+            #expect(restartedReply.committed && (restartedReply.height ?? 0) > (lateReply.height ?? .max))
+            let restartedStatus = try await rig.status(1)
+            #expect(restartedStatus.dataCenters == 4 && restartedStatus.index == 1)
+
             // `gridtrade ledger verify` follows the memberships the chain records: four founders, five, four.
             for directory in [rig.nodes[0].dataDirectory, node.dataDirectory] {
                 let audit = try await run(binDirectory.appendingPathComponent("gridtrade"), [
