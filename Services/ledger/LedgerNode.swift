@@ -228,6 +228,7 @@ final class LedgerNode: Sendable {
                 locations.withLock { $0[id] = location }
                 resolve(id, .committed(location))
             case let .transactionRejected(id, reason):
+                book.cache.forget(id)
                 rejections.withLock { rejected in
                     // Kept for queries, but not without bound: forgotten all at once when it fills.
                     if rejected.count >= 10_000 { rejected.removeAll() }

@@ -11,7 +11,9 @@ public final class LedgerEntryCache: Sendable {
     private let documents = Mutex<[TransactionID: ContractDocument]>([:])
     private let capacity: Int
 
-    public init(capacity: Int = 50_000) { self.capacity = capacity }
+    /// About 10 KB an entry for contracts: the default bounds the cache near 200 MB even if
+    /// nothing were ever forgotten; in-flight entries are at most a watermark window of batches.
+    public init(capacity: Int = 20_000) { self.capacity = capacity }
 
     public func entry(of transaction: Transaction) throws(ContractProblem) -> LedgerEntry? {
         if let cached = entries.withLock({ $0[transaction.id] }) { return cached }
