@@ -237,7 +237,7 @@ final class LedgerNode: Sendable {
                 resolve(id, .rejected(reason))
             case let .loadBlocks(peer, range):
                 let blocks = (try? store.blocks(from: range.from, through: range.through)) ?? []
-                feed(.blocksLoaded(for: peer, blocks))
+                feed(.blocksLoaded(for: peer, LedgerLimits.fitting(blocks)))
             case let .viewChanged(view, primary, active):
                 logger.notice("view changed", metadata: ["ledger.view": "\(view)", "ledger.primary": "\(primary.index)", "ledger.active": "\(active)"])
             case .persist, .committed: break

@@ -104,7 +104,7 @@ final class LedgerService: Sendable {
             guard query.from >= 1 else { throw RPCError(.invalidArgument, "from must be at least 1") }
             let (last, overflow) = query.from.addingReportingOverflow(255)
             let through = min(query.through ?? .max, overflow ? .max : last)
-            return BlockList(blocks: try node.blocks(from: query.from, through: through))
+            return BlockList(blocks: LedgerLimits.fitting(try node.blocks(from: query.from, through: through)))
         }
         LedgerQueries(node: node).register(on: server)
         Task { await node.run() }
@@ -128,4 +128,19 @@ enum LedgerLimits {
     static let maxPayloadBytes = 16 * 1024
     /// The longest a `wait` holds a reply when the caller gave no deadline.
     static let maxWait: Duration = .seconds(60)
+    /// Transaction bytes in one reply or state-transfer message: a block of contracts is a few MiB
+    /// in JSON, so 256 (or 32) of them would pass the 32 MiB message limit and be dropped.
+    static let maxBlockBytes = 12 << 20
+
+    /// The longest prefix of `blocks` within `maxBlockBytes` of transactions, and never less than one block.
+    static func fitting(_ blocks: [CommittedBlock]) -> [CommittedBlock] {
+        var total = 0
+        var count = 0
+        for block in blocks {
+            total += block.block.transactions.reduce(0) { $0 + $1.payload.count + $1.submitter.count + $1.signature.count }
+            guard count == 0 || total <= maxBlockBytes else { break }
+            count += 1
+        }
+        return Array(blocks.prefix(count))
+    }
 }
