@@ -10,6 +10,11 @@ import Messages
 struct LedgerQueries {
     let node: LedgerNode
 
+    static func page(_ contracts: [ContractRecord], limit: Int, height: UInt64) -> ContractList {
+        let page = ContractPage(contracts, limit: limit)
+        return ContractList(contracts: page.contracts, height: height, nextFromHeight: page.nextFromHeight)
+    }
+
     func register(on server: RPCServer) {
         let node = self.node
         server.register(LedgerAPI.getContract) { query, _ in
@@ -20,11 +25,11 @@ struct LedgerQueries {
         }
         server.register(LedgerAPI.listContracts) { query, _ in
             if let period = query.period, !Months.isValid(period) { throw RPCError(.invalidArgument, "period must be a month, YYYY-MM") }
-            return node.book.read { rules in
-                ContractList(
-                    contracts: rules.contracts(member: query.memberId, period: query.period, fromHeight: query.fromHeight ?? 0), height: rules.height
-                )
+            if let limit = query.limit, !(1...1_000).contains(limit) { throw RPCError(.invalidArgument, "limit must be between 1 and 1000") }
+            let (found, height) = node.book.read { rules in
+                (rules.contracts(member: query.memberId, period: query.period, fromHeight: query.fromHeight ?? 0), rules.height)
             }
+            return Self.page(found, limit: query.limit ?? 200, height: height)
         }
         server.register(LedgerAPI.getProof) { query, _ in
             guard let record = node.book.read({ $0.contracts[query.contractId] }) else {

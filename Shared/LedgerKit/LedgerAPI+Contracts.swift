@@ -39,28 +39,40 @@ public struct ContractListQuery: Codable, Sendable {
     public var period: String?
     /// Only contracts recorded or changed at or above this height.
     public var fromHeight: UInt64?
+    /// Most contracts in the reply (default 200, at most 1,000); a height is never split.
+    public var limit: Int?
 
-    public init(memberId: String? = nil, period: String? = nil, fromHeight: UInt64? = nil) {
+    public init(memberId: String? = nil, period: String? = nil, fromHeight: UInt64? = nil, limit: Int? = nil) {
         self.memberId = memberId
         self.period = period
         self.fromHeight = fromHeight
+        self.limit = limit
     }
 
     enum CodingKeys: String, CodingKey {
-        case period
+        case period, limit
         case memberId = "member_id"
         case fromHeight = "from_height"
     }
 }
 
 public struct ContractList: Codable, Sendable {
+    /// By the height that last changed them (`updated_at`), then in the order first recorded.
     public var contracts: [ContractRecord]
     /// The height the answer reflects: ask again from height + 1.
     public var height: UInt64
+    /// Set when the reply was cut at `limit`: ask again from this height for the rest.
+    public var nextFromHeight: UInt64?
 
-    public init(contracts: [ContractRecord], height: UInt64) {
+    public init(contracts: [ContractRecord], height: UInt64, nextFromHeight: UInt64? = nil) {
         self.contracts = contracts
         self.height = height
+        self.nextFromHeight = nextFromHeight
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case contracts, height
+        case nextFromHeight = "next_from_height"
     }
 }
 

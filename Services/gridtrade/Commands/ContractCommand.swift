@@ -122,11 +122,20 @@ struct ContractCommand: AsyncParsableCommand {
         @Option(help: "Only contracts recorded or changed at or above this height.") var fromHeight: UInt64?
         @OptionGroup var ledger: LedgerOptions
 
+        /// Follows the pages to the end.
         func run() async throws {
             let client = try ledger.client()
             defer { client.close() }
-            let list = try await call(client, LedgerAPI.listContracts, ContractListQuery(memberId: member, period: period, fromHeight: fromHeight))
-            try printJSON(PublicContractList(contracts: list.contracts.map(PublicContract.init), height: list.height))
+            var contracts: [PublicContract] = []
+            var from = fromHeight
+            var height: UInt64 = 0
+            repeat {
+                let list = try await call(client, LedgerAPI.listContracts, ContractListQuery(memberId: member, period: period, fromHeight: from))
+                contracts += list.contracts.map(PublicContract.init)
+                height = list.height
+                from = list.nextFromHeight
+            } while from != nil
+            try printJSON(PublicContractList(contracts: contracts, height: height))
         }
     }
 }
