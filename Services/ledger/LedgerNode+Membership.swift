@@ -21,7 +21,7 @@ struct CoreSetup: Sendable {
         var configuration = consensus
         configuration.replicaCount = seating.seats.count
         configuration.baseHeight = seating.baseHeight
-        let keys = seating.seats.compactMap { Data(base64Encoded: $0.publicKey).flatMap { try? P256.Signing.PublicKey(x963Representation: $0) } }
+        let keys = seating.seats.compactMap(\.verificationKey)
         return Replica(
             configuration: configuration, id: ReplicaID(seating.index ?? 0), signer: P256MessageSigner(privateKey: key),
             verifier: P256SignatureVerifier(dataCenterKeys: keys), transactionVerifier: check,
@@ -39,14 +39,34 @@ struct Seating: Sendable, Equatable {
     /// The membership ordering the block after `height`, by the chain's own record of passed changes.
     static func current(book: LedgerBook, height: UInt64, key: P256.Signing.PrivateKey) -> Seating {
         let own = key.publicKey.x963Representation.base64EncodedString()
-        return book.read { rules in
-            let membership = rules.memberships.last { $0.after <= height } ?? rules.memberships[0]
-            return Seating(seats: membership.seats, baseHeight: membership.after, index: membership.seats.firstIndex { $0.publicKey == own })
-        }
+        let membership = book.read { $0.membership(ordering: height + 1) }
+        return Seating(seats: membership.seats, baseHeight: membership.after, index: membership.seats.firstIndex { $0.publicKey == own })
     }
 }
 
 extension LedgerNode {
+    /// The stored log, if it belongs to `seating`'s membership. A data center that stopped after
+    /// the block that ended a membership and before its switch was written holds the old
+    /// membership's log, which means nothing to the new one: it is replaced as a switch replaces
+    /// it, the clients' waiting transactions carried over.
+    static func records(of seating: Seating, in store: LedgerStore, executed: [TransactionID: TransactionLocation]) throws -> [PersistedRecord] {
+        let records = try store.records()
+        guard try store.membershipBase() != seating.baseHeight else { return records }
+        var waiting: [Transaction] = []
+        for record in records {
+            switch record {
+            case .transaction(let transaction): waiting.append(transaction)
+            case .snapshot(let snapshot): waiting = snapshot.transactions
+            default: break
+            }
+        }
+        var seen = Set<TransactionID>()
+        let carried = waiting.filter { executed[$0.id] == nil && seen.insert($0.id).inserted }
+        let snapshot = Snapshot(view: 0, viewChange: nil, newView: nil, prePrepares: [], prepared: [], transactions: carried)
+        try store.startMembership(after: seating.baseHeight, with: snapshot)
+        return [.snapshot(snapshot)]
+    }
+
     var index: Int? { seating.withLock { $0.index } }
     var dataCenters: Int { seating.withLock { $0.seats.count } }
 
@@ -135,7 +155,7 @@ extension LedgerNode {
             var anchor = ChainAnchor(height: height, headerHash: Hash256(hex: state.withLock { $0.tip }) ?? .zero)
             for block in blocks {
                 let seats = book.read { $0.seats(at: block.height) }
-                let keys = seats.compactMap { Data(base64Encoded: $0.publicKey).flatMap { try? P256.Signing.PublicKey(x963Representation: $0) } }
+                let keys = seats.compactMap(\.verificationKey)
                 if case .failure(let defect) = ChainVerifier.verify(blocks: [block], verifier: P256SignatureVerifier(dataCenterKeys: keys), after: anchor) {
                     throw LedgerSetupError("block \(defect.height) from \(endpoint) does not verify: \(defect.problem)")
                 }

@@ -61,9 +61,7 @@ final class LedgerNode: Sendable {
             throw LedgerSetupError("the key \(settings.keyPath) is not data center \(index + 1)'s key in \(settings.membersPath)")
         }
         let blocks = try store.blocks()
-        let founders = keys.enumerated().map { index, key in
-            DataCenterSeat(name: "ledger-\(index + 1)", publicKey: key.x963Representation.base64EncodedString(), endpoint: settings.peers[index])
-        }
+        let founders = DataCenterSeat.founders(keys: keys, endpoints: settings.peers)
         let book = LedgerBook(policy: settings.governance, founders: founders, blocks: blocks)
         let check = LedgerEntryCheck(
             certificates: { trust.certificates },
@@ -77,26 +75,13 @@ final class LedgerNode: Sendable {
         )
         self.setup = setup
         let seating = Seating.current(book: book, height: blocks.last?.height ?? 0, key: key)
-        var records = try store.records()
-        if try store.membershipBase() != seating.baseHeight {
-            // Stopped after the block that ended a membership and before its switch was written:
-            // the old log means nothing to the new membership. Its clients' waiting transactions
-            // carry over, as in a switch.
-            let executed = Set(blocks.flatMap { $0.block.transactions.map(\.id) })
-            var waiting: [Transaction] = []
-            for record in records {
-                switch record {
-                case .transaction(let transaction): waiting.append(transaction)
-                case .snapshot(let snapshot): waiting = snapshot.transactions
-                default: break
-                }
+        var known: [TransactionID: TransactionLocation] = [:]
+        for block in blocks {
+            for (position, transaction) in block.block.transactions.enumerated() {
+                known[transaction.id] = TransactionLocation(height: block.height, index: position)
             }
-            var seen = Set<TransactionID>()
-            let carried = waiting.filter { !executed.contains($0.id) && seen.insert($0.id).inserted }
-            let snapshot = Snapshot(view: 0, viewChange: nil, newView: nil, prePrepares: [], prepared: [], transactions: carried)
-            try store.startMembership(after: seating.baseHeight, with: snapshot)
-            records = [.snapshot(snapshot)]
         }
+        let records = try Self.records(of: seating, in: store, executed: known)
         let replica = seating.index.map { _ in setup.replica(seating, restoring: records, blocks: blocks) }
         self.book = book
         self.seating = Mutex(seating)
@@ -107,12 +92,6 @@ final class LedgerNode: Sendable {
         self.replica = Mutex(replica)
         let last = blocks.last
         state = Mutex(Progress(height: last?.height ?? 0, tip: last?.block.header.hash.hex ?? "", view: replica?.view ?? 0, viewActive: replica?.viewActive ?? false))
-        var known: [TransactionID: TransactionLocation] = [:]
-        for block in blocks {
-            for (position, transaction) in block.block.transactions.enumerated() {
-                known[transaction.id] = TransactionLocation(height: block.height, index: position)
-            }
-        }
         locations.withLock { $0 = known }
         (wake, wakeUp) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }

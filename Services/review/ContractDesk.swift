@@ -73,9 +73,9 @@ struct ContractDesk {
             throw RPCError(.failedPrecondition, "'\(party.member)' is a \(member.role.rawValue), not a \(party.role.rawValue)")
         }
         guard member.status == .approved, !registry.isRevoked(party.member), let pem = member.certificate,
-              let certificate = try? CertificatePEM.decode(pem), let key = P256.Signing.PublicKey(certificate.publicKey),
-              (try? CertificateCheck.verify(certificate, caCertificate: authority, now: Date())) != nil
+              let certified = try? CertificateCheck.verify(pem: pem, caCertificate: authority, now: Date()),
+              certified.identity.memberID == party.member, certified.identity.role == party.role
         else { throw RPCError(.failedPrecondition, "\(party.role.rawValue) '\(party.member)' holds no valid certificate") }
-        return key
+        return certified.key
     }
 }

@@ -44,6 +44,17 @@ public enum CertificateCheck {
         )
     }
 
+    /// A member certificate as the registry hands it out (PEM), checked as `verify` checks one,
+    /// with the P-256 key it certifies: for sealing to a member or checking its signatures.
+    public static func verify(
+        pem: String, caCertificate: Certificate, now: Date
+    ) throws(CertificateError) -> (identity: MemberIdentity, key: P256.Signing.PublicKey) {
+        let certificate = try CertificatePEM.decode(pem)
+        let identity = try verify(certificate, caCertificate: caCertificate, now: now)
+        guard let key = P256.Signing.PublicKey(certificate.publicKey) else { throw .unsupportedKey }
+        return (identity, key)
+    }
+
     /// The text of the one attribute of `type` in `name`; none, several or a non-string is malformed.
     private static func single(
         _ type: ASN1ObjectIdentifier,

@@ -10,9 +10,7 @@ public enum ChainAudit {
     public static func verify(
         blocks: [CommittedBlock], founders: [P256.Signing.PublicKey], policy: GovernancePolicy
     ) -> Result<ChainSummary, ChainDefect> {
-        let seats = founders.enumerated().map { index, key in
-            DataCenterSeat(name: "ledger-\(index + 1)", publicKey: key.x963Representation.base64EncodedString(), endpoint: "")
-        }
+        let seats = DataCenterSeat.founders(keys: founders, endpoints: Array(repeating: "", count: founders.count))
         // Where memberships start, from the transactions alone (no signatures are trusted yet: a
         // forged change would only make the certificates below fail).
         var rules = LedgerRules(policy: policy, founders: seats)
@@ -29,7 +27,7 @@ public enum ChainAudit {
             let stretch = remaining.prefix { $0.height <= end }
             remaining = remaining.dropFirst(stretch.count)
             guard !stretch.isEmpty else { continue }
-            let keys = membership.seats.compactMap { Data(base64Encoded: $0.publicKey).flatMap { try? P256.Signing.PublicKey(x963Representation: $0) } }
+            let keys = membership.seats.compactMap(\.verificationKey)
             switch ChainVerifier.verify(
                 blocks: Array(stretch), verifier: P256SignatureVerifier(dataCenterKeys: keys), transactionVerifier: P256TransactionVerifier(), after: anchor
             ) {

@@ -49,18 +49,10 @@ public enum ProofCheck {
     /// among the n given signed it, and the transaction records the contract claimed. Returns the contract's
     /// public document.
     public static func verify(_ proof: ContractProof, dataCenterKeys: [P256.Signing.PublicKey]) throws(ProofProblem) -> ContractDocument {
-        guard proof.header.height == proof.height, proof.certificate.height == proof.height else {
-            throw ProofProblem("the header, certificate and location name different heights")
-        }
-        let headerHash = proof.header.hash
-        guard proof.certificate.headerHash == headerHash else { throw ProofProblem("the certificate is for another header") }
+        guard proof.header.height == proof.height else { throw ProofProblem("the header, certificate and location name different heights") }
+        try checkCertified(proof.header, by: proof.certificate, dataCenterKeys: dataCenterKeys)
         guard proof.proof.leafIndex == UInt64(proof.index), proof.proof.verifies(proof.transaction, root: proof.header.merkleRoot) else {
             throw ProofProblem("the Merkle path does not lead from the transaction to the header's root")
-        }
-        let signers = signers(of: proof.certificate, among: dataCenterKeys)
-        let required = Configuration.quorum(of: dataCenterKeys.count)
-        guard dataCenterKeys.count >= 4, signers >= required else {
-            throw ProofProblem("\(signers) of the \(dataCenterKeys.count) data centers' keys signed the header; \(required) are required")
         }
         let document: ContractDocument
         do {
@@ -82,9 +74,26 @@ public enum ProofCheck {
         return document
     }
 
+    /// The certificate is for exactly `header` (height and hash) and a quorum of distinct keys
+    /// among at least 4 given signed it: what makes a header trustworthy to an extension node.
+    /// Returns how many of the keys signed.
+    @discardableResult
+    public static func checkCertified(
+        _ header: BlockHeader, by certificate: CommitCertificate, dataCenterKeys: [P256.Signing.PublicKey]
+    ) throws(ProofProblem) -> Int {
+        guard certificate.height == header.height else { throw ProofProblem("the header, certificate and location name different heights") }
+        guard certificate.headerHash == header.hash else { throw ProofProblem("the certificate is for another header") }
+        let signers = signers(of: certificate, among: dataCenterKeys)
+        let required = Configuration.quorum(of: dataCenterKeys.count)
+        guard dataCenterKeys.count >= 4, signers >= required else {
+            throw ProofProblem("\(signers) of the \(dataCenterKeys.count) data centers' keys signed the header; \(required) are required")
+        }
+        return signers
+    }
+
     /// Distinct keys with a valid signature over the header hash. The replica index in each entry
     /// is the sender's claim; the keys decide.
-    public static func signers(of certificate: CommitCertificate, among keys: [P256.Signing.PublicKey]) -> Int {
+    static func signers(of certificate: CommitCertificate, among keys: [P256.Signing.PublicKey]) -> Int {
         let bytes = BlockHeader.signingBytes(certificate.headerHash)
         var used = Set<Int>()
         for entry in certificate.signatures {

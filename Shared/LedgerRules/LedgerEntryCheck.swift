@@ -1,6 +1,5 @@
 import Consensus
 import Contracts
-import Crypto
 import Foundation
 
 /// What every data center checks before it orders a transaction, without the ledger's state:
@@ -56,7 +55,7 @@ public struct LedgerEntryCheck: TransactionVerifier {
         switch proposal.action {
         case .amendContract(let contract): try verify(contract)
         case .admitDataCenter(let seat):
-            guard let key = Data(base64Encoded: seat.publicKey), (try? P256.Signing.PublicKey(x963Representation: key)) != nil else {
+            guard seat.verificationKey != nil else {
                 throw ContractProblem(.invalidArgument, "data_center.public_key must be base64 of an x9.63 P-256 public key")
             }
             guard !seat.name.isEmpty, !seat.endpoint.isEmpty else { throw ContractProblem(.invalidArgument, "data_center needs a name and an endpoint") }

@@ -43,10 +43,13 @@ public struct LedgerRules: ExecutionRules {
         return events
     }
 
-    /// The data centers ordering the block at `height`.
-    public func seats(at height: UInt64) -> [DataCenterSeat] {
-        memberships.last { $0.after < height }?.seats ?? memberships[0].seats
+    /// The membership ordering the block at `height`.
+    public func membership(ordering height: UInt64) -> Membership {
+        memberships.last { $0.after < height } ?? memberships[0]
     }
+
+    /// The data centers ordering the block at `height`.
+    public func seats(at height: UInt64) -> [DataCenterSeat] { membership(ordering: height).seats }
 
     public func seat(of key: Data, at height: UInt64) -> DataCenterSeat? {
         let encoded = key.base64EncodedString()
@@ -165,10 +168,13 @@ public struct LedgerRules: ExecutionRules {
             return Self.refuse(6, "contract \(document.contractId) is already recorded at height \(existing.height); change it by proposal")
         }
         guard document.version == 1 else { return Self.refuse(3, "a new contract is version 1; later versions come by an amend_contract proposal") }
-        if let party = document.parties.first(where: { revoked.contains($0.member) }) {
-            return Self.refuse(7, "\(party.member) was revoked by the data centers' vote")
-        }
-        return nil
+        return revokedSigner(of: document)
+    }
+
+    /// A 7 when one of the document's parties was revoked by vote.
+    private func revokedSigner(of document: ContractDocument) -> TransactionRejection? {
+        guard let party = document.parties.first(where: { revoked.contains($0.member) }) else { return nil }
+        return Self.refuse(7, "\(party.member) was revoked by the data centers' vote")
     }
 
     private func proposalProblem(_ proposal: Proposal, by submitter: Data, at height: UInt64) -> TransactionRejection? {
@@ -207,9 +213,7 @@ public struct LedgerRules: ExecutionRules {
             guard document.version == record.document.version + 1 else {
                 return Self.refuse(9, "the amendment must be version \(record.document.version + 1) of \(document.contractId)")
             }
-            if let party = document.parties.first(where: { revoked.contains($0.member) }) {
-                return Self.refuse(7, "\(party.member) was revoked by the data centers' vote")
-            }
+            if let problem = revokedSigner(of: document) { return problem }
         case .revokeMember(let member):
             guard !revoked.contains(member) else { return Self.refuse(6, "\(member) is already revoked") }
         case .admitDataCenter(let seat):

@@ -1,4 +1,5 @@
 import Contracts
+import Crypto
 import Foundation
 
 /// A data center's proposal to change recorded data (SPEC.md section 2, step 8). Its id is the
@@ -106,6 +107,18 @@ public struct DataCenterSeat: Codable, Sendable, Equatable {
         self.name = name
         self.publicKey = publicKey
         self.endpoint = endpoint
+    }
+
+    /// Its consensus key, if `public_key` holds one.
+    public var verificationKey: P256.Signing.PublicKey? {
+        Data(base64Encoded: publicKey).flatMap { try? P256.Signing.PublicKey(x963Representation: $0) }
+    }
+
+    /// The founding membership, as a members file and `ledger.peers` list it: node K is `ledger-K`.
+    public static func founders(keys: [P256.Signing.PublicKey], endpoints: [String]) -> [DataCenterSeat] {
+        zip(keys, endpoints).enumerated().map { index, seat in
+            DataCenterSeat(name: "ledger-\(index + 1)", publicKey: seat.0.x963Representation.base64EncodedString(), endpoint: seat.1)
+        }
     }
 
     enum CodingKeys: String, CodingKey {

@@ -34,10 +34,11 @@ struct HeadersCommand: AsyncParsableCommand {
                 print("REFUSED at \(header.height): it does not link to the header before it")
                 throw ExitCode(1)
             }
-            let signers = ProofCheck.signers(of: certified.certificate, among: keys)
-            guard certified.certificate.headerHash == hash, certified.certificate.height == header.height,
-                  signers >= Configuration.quorum(of: keys.count) else {
-                print("REFUSED at \(header.height): \(signers) of the registry's \(keys.count) data centers signed it")
+            let signers: Int
+            do {
+                signers = try ProofCheck.checkCertified(header, by: certified.certificate, dataCenterKeys: keys)
+            } catch {
+                print("REFUSED at \(header.height): \(error)")
                 throw ExitCode(1)
             }
             print("\(header.height) \(hash.hex) signed by \(signers) of \(keys.count)")

@@ -31,22 +31,28 @@ struct SigningOptions: ParsableArguments {
 
 /// Calls the registry and prints the reply as JSON; a refusal prints its code and reason and
 /// exits 1.
+@discardableResult
 func printReply<Request, Response: Encodable>(
     _ options: RegistryOptions,
     _ method: Method<Request, Response>,
     _ request: Request,
     signer: (any RequestSigner)? = nil
 ) async throws -> Response {
-    let client = try options.client()
+    try await printReply(endpoint: options.endpoint, method, request, signer: signer)
+}
+
+/// The same against any service's endpoint.
+@discardableResult
+func printReply<Request, Response: Encodable>(
+    endpoint: String,
+    _ method: Method<Request, Response>,
+    _ request: Request,
+    signer: (any RequestSigner)? = nil,
+    deadline: Duration = RPCClient.defaultDeadline
+) async throws -> Response {
+    let client = try RPCClient(endpoint: endpoint)
     defer { client.close() }
-    do {
-        let reply = try await client.call(method, request, signer: signer)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(reply), as: UTF8.self))
-        return reply
-    } catch let error as RPCError {
-        printError("\(method.name): \(error)")
-        throw ExitCode(1)
-    }
+    let reply = try await call(client, method, request, signer: signer, deadline: deadline)
+    try printJSON(reply)
+    return reply
 }

@@ -22,9 +22,7 @@ struct OrderCommand: AsyncParsableCommand {
     static func send<Request, Response: Encodable>(
         _ options: MatchingOptions, _ method: Method<Request, Response>, _ request: Request, signer: (any RequestSigner)? = nil
     ) async throws {
-        let client = try RPCClient(endpoint: options.endpoint)
-        defer { client.close() }
-        try printJSON(try await call(client, method, request, signer: signer))
+        try await printReply(endpoint: options.endpoint, method, request, signer: signer, deadline: .seconds(30))
     }
 
     struct Create: AsyncParsableCommand {

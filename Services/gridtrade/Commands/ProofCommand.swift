@@ -66,11 +66,10 @@ enum RegistryDataCenters {
         let authority = try CertificatePEM.decode(try await call(client, RegistryAPI.getAuthority, Empty()).certificate)
         let members = try await call(client, RegistryAPI.listMembers, MemberListQuery(role: .dataCenter, status: .approved)).members
         return members.compactMap { member in
-            guard let pem = member.certificate, let certificate = try? CertificatePEM.decode(pem),
-                  let identity = try? CertificateCheck.verify(certificate, caCertificate: authority, now: Date()),
-                  identity.role == .dataCenter, identity.memberID == member.id
+            guard let pem = member.certificate, let certified = try? CertificateCheck.verify(pem: pem, caCertificate: authority, now: Date()),
+                  certified.identity.role == .dataCenter, certified.identity.memberID == member.id
             else { return nil }
-            return P256.Signing.PublicKey(certificate.publicKey)
+            return certified.key
         }
     }
 }
