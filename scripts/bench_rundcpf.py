@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PYPOWER's rundcpf on a MATPOWER case, timed: the baseline of `gridtrade bench powerflow`.
+"""PYPOWER's rundcpf on a MATPOWER case, timed: the baseline of `gridtrade-bench powerflow`.
 
 PYPOWER's loadcase reads .py and .mat cases only, so the .m file's numeric matrices are read
 here (`load_m`) and handed to loadcase as a dict, once; only rundcpf is timed.

@@ -1,8 +1,4 @@
 import ServiceKit
 
 // Dispatch: the dispatch center security-checks every approved trade order on its network case.
-await ServiceMain.run(.dispatch) { host in
-    let service = try DispatchService(host: host)
-    try await service.start()
-    return []
-}
+await ServiceMain.run(.dispatch) { host in try await DispatchService(host: host).services }

@@ -1,186 +1,197 @@
-import Bus
 import Consensus
-import Credentials
 import Foundation
+import LedgerCore
 import LedgerKit
 import LedgerRules
 import Logging
-import Synchronization
 
-/// Runs one data center's consensus core: the only place its `Replica` lives. Inputs (ticks,
-/// peers' messages, clients' transactions, loaded blocks) queue up; each turn takes what is
-/// queued, lets the core handle it, writes everything the core asked to persist in one durable
-/// transaction, and only then sends, replies and announces, as the core's contract requires.
-final class LedgerNode: Sendable {
-    private let queue = Mutex<[Input]>([])
-    private let wake: AsyncStream<Void>
-    private let wakeUp: AsyncStream<Void>.Continuation
-    let store: LedgerStore
-    let peers: Mutex<PeerLinks>
-    let logger: Logger
-    /// Fixed for the process: how to build the core for whichever membership is current.
+/// One data center: the only place its consensus core lives, and the one owner of everything that
+/// changes with it (the core, the membership it runs in, where transactions landed, who waits for
+/// them). Every input reaches it through `mailbox` and is handled by `turn`, which only the turn
+/// loop calls, one turn at a time: so a membership switch, a catch-up batch and the core's own
+/// blocks never interleave. The other methods only read, or register a waiter and post an input.
+///
+/// Each turn takes what is queued, lets the core handle it, writes everything the core asked to
+/// persist in one durable transaction, and only then sends, replies and announces, as the core's
+/// contract requires.
+actor LedgerNode {
+    nonisolated let mailbox = Mailbox<NodeInput>()
+    /// The shell's copy of the rules at the certified tip: what queries read.
+    nonisolated let book: LedgerBook
+    nonisolated let store: LedgerStore
     let setup: CoreSetup
-    /// The membership the core runs in, and this data center's seat in it (nil: not seated).
-    let seating: Mutex<Seating>
-    let publish: @Sendable (CommittedBlock, [LedgerEvent]) -> Void
-    let book: LedgerBook
-    /// Transactions the core refused (before ordering or at execution), so `Ledger/GetTransaction` can say why.
-    private let rejections = Mutex<[TransactionID: TransactionRejection]>([:])
-    let state: Mutex<Progress>
-    private let waiters = Mutex<[TransactionID: [(token: UUID, continuation: CheckedContinuation<SubmitOutcome, Never>)]]>([:])
-    private let acceptances = Mutex<[TransactionID: [CheckedContinuation<SubmitOutcome, Never>]]>([:])
-    let locations = Mutex<[TransactionID: TransactionLocation]>([:])
-    /// The core; nil while this data center holds no seat (joining, or removed by vote).
-    let replica: Mutex<Replica?>
+    let links: PeerLinks
+    let announcer: BlockAnnouncer
+    let logger: Logger
 
-    enum SubmitOutcome: Sendable {
-        case accepted
-        case committed(TransactionLocation)
-        case rejected(TransactionRejection)
-        case timedOut
+    /// The core; nil while this data center holds no seat (joining, or removed by vote).
+    var replica: Replica?
+    var seating: Seating
+    /// The last block stored here with its certificate.
+    var chain: ChainAnchor
+    private var locations: [TransactionID: TransactionLocation]
+    /// Transactions the core refused (before ordering or at execution), so `Ledger/GetTransaction` can say why.
+    private var rejections: [TransactionID: TransactionRejection] = [:]
+    private var waiters: [TransactionID: [CommitWaiter]] = [:]
+    /// Set once the turn loop has ended: nothing waits for a turn any more.
+    private var stopped = false
+
+    private struct CommitWaiter {
+        let deadline: ContinuousClock.Instant
+        let continuation: CheckedContinuation<CommitWait, Never>
     }
 
-    /// What queries see of the core, updated after every turn.
-    struct Progress: Sendable {
-        var height: UInt64
-        var tip: String
-        var view: UInt64
-        var viewActive: Bool
+    /// How a wait for a commit ends.
+    enum CommitWait: Sendable {
+        case committed(TransactionLocation)
+        case timedOut
+        case stopping
+    }
+
+    /// What `Ledger/Status` reports.
+    struct NodeStatus: Sendable {
+        let index: Int?
+        let height: UInt64
+        let tip: String
+        let view: UInt64
+        let primary: Int
+        let viewActive: Bool
+        let dataCenters: Int
     }
 
     init(
-        settings: LedgerSettings, store: LedgerStore, trust: LedgerTrust, maxMessageBytes: Int64, logger: Logger,
-        publish: @escaping @Sendable (CommittedBlock, [LedgerEvent]) -> Void
-    ) throws {
-        let keys = try DataCenterKeys.readMembers(from: settings.membersPath)
-        guard keys.count == settings.peers.count else {
-            throw LedgerSetupError("\(settings.membersPath) has \(keys.count) data-center keys, ledger.peers lists \(settings.peers.count)")
-        }
-        let key = try MemberKey.readPrivateKey(from: settings.keyPath)
-        if let index = settings.index, keys[index].rawRepresentation != key.publicKey.rawRepresentation {
-            throw LedgerSetupError("the key \(settings.keyPath) is not data center \(index + 1)'s key in \(settings.membersPath)")
-        }
-        let blocks = try store.blocks()
-        let founders = DataCenterSeat.founders(keys: keys, endpoints: settings.peers)
-        let book = LedgerBook(policy: settings.governance, founders: founders, blocks: blocks)
-        let check = LedgerEntryCheck(
-            certificates: { trust.certificates },
-            // The registry's revocations and the data centers' own votes both refuse a signer.
-            isRevoked: { member in trust.isRevoked(member) || book.read { $0.revoked.contains(member) } },
-            cache: book.cache
-        )
-        let setup = CoreSetup(
-            key: key, consensus: settings.consensus, governance: settings.governance, founders: founders, check: check, cache: book.cache,
-            maxMessageBytes: maxMessageBytes
-        )
+        setup: CoreSetup, book: LedgerBook, store: LedgerStore, links: PeerLinks, announcer: BlockAnnouncer, logger: Logger,
+        replica: Replica?, seating: Seating, chain: ChainAnchor, locations: [TransactionID: TransactionLocation]
+    ) {
         self.setup = setup
-        let seating = Seating.current(book: book, height: blocks.last?.height ?? 0, key: key)
-        var known: [TransactionID: TransactionLocation] = [:]
-        for block in blocks {
-            for (position, transaction) in block.block.transactions.enumerated() {
-                known[transaction.id] = TransactionLocation(height: block.height, index: position)
-            }
-        }
-        let records = try Self.records(of: seating, in: store, executed: known)
-        let replica = seating.index.map { _ in setup.replica(seating, restoring: records, blocks: blocks) }
         self.book = book
-        self.seating = Mutex(seating)
-        peers = Mutex(try PeerLinks(seats: seating.seats, own: seating.index, maxMessageBytes: maxMessageBytes, logger: logger))
         self.store = store
+        self.links = links
+        self.announcer = announcer
         self.logger = logger
-        self.publish = publish
-        self.replica = Mutex(replica)
-        let last = blocks.last
-        state = Mutex(Progress(height: last?.height ?? 0, tip: last?.block.header.hash.hex ?? "", view: replica?.view ?? 0, viewActive: replica?.viewActive ?? false))
-        locations.withLock { $0 = known }
-        (wake, wakeUp) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.replica = replica
+        self.seating = seating
+        self.chain = chain
+        self.locations = locations
     }
 
-    private func feed(_ input: Input) {
-        queue.withLock { $0.append(input) }
-        wakeUp.yield()
+    // MARK: Inputs from other tasks
+
+    nonisolated func deliver(_ messages: [SignedMessage]) {
+        mailbox.post(messages.map { .core(.message($0)) })
     }
-
-    var progress: Progress { state.withLock { $0 } }
-
-    func deliver(_ messages: [SignedMessage]) {
-        for message in messages { feed(.message(message)) }
-    }
-
-    /// Submits a transaction. The answer comes after the turn that handled it, so `accepted` means
-    /// the core checked its signature and the record of it is on disk; with `wait`, after its commit
-    /// (or `timedOut` when `timeout` passes first).
-    func submit(_ transaction: Transaction, wait: Bool, timeout: Duration) async -> SubmitOutcome {
-        let id = transaction.id
-        if let location = location(of: id) { return .committed(location) }
-        rejections.withLock { _ = $0.removeValue(forKey: id) }
-        let outcome = await withCheckedContinuation { continuation in
-            acceptances.withLock { $0[id, default: []].append(continuation) }
-            feed(.submit(transaction))
-        }
-        guard wait, case .accepted = outcome else { return outcome }
-        return await commit(of: id, timeout: timeout)
-    }
-
-    private func commit(of id: TransactionID, timeout: Duration) async -> SubmitOutcome {
-        let token = UUID()
-        return await withCheckedContinuation { continuation in
-            waiters.withLock { $0[id, default: []].append((token, continuation)) }
-            // Registered first, so a commit cannot slip between the check and the wait.
-            if let location = location(of: id) { resolve(id, .committed(location)) }
-            Task {
-                try? await Task.sleep(for: timeout)
-                let expired = waiters.withLock { waiting -> CheckedContinuation<SubmitOutcome, Never>? in
-                    guard let index = waiting[id]?.firstIndex(where: { $0.token == token }) else { return nil }
-                    return waiting[id]?.remove(at: index).continuation
-                }
-                expired?.resume(returning: .timedOut)
-            }
-        }
-    }
-
-    func location(of id: TransactionID) -> TransactionLocation? { locations.withLock { $0[id] } }
-
-    func rejection(of id: TransactionID) -> TransactionRejection? { rejections.withLock { $0[id] } }
-
-    func blocks(from: UInt64, through: UInt64) throws -> [CommittedBlock] { try store.blocks(from: from, through: through) }
 
     /// The core's clock.
-    func tick(every interval: Duration) async {
-        while !Task.isCancelled {
-            feed(.tick(nowMilliseconds: UInt64(Date().unixMilliseconds)))
-            try? await Task.sleep(for: interval)
+    nonisolated func tick(nowMilliseconds: UInt64) {
+        mailbox.post(.core(.tick(nowMilliseconds: nowMilliseconds)))
+    }
+
+    /// Hands a transaction to the core. The answer comes after the turn that handled it, so
+    /// `accepted` means the core checked it and the record of it is on disk.
+    func submit(_ transaction: Transaction) async -> SubmitOutcome {
+        guard !stopped else { return .refused(.stopping) }
+        if let location = locations[transaction.id] { return .committed(location) }
+        rejections[transaction.id] = nil
+        return await withCheckedContinuation { mailbox.post(.submit(transaction, reply: $0)) }
+    }
+
+    /// Waits until the transaction is committed here, at most `timeout`.
+    func commit(of id: TransactionID, within timeout: Duration) async -> CommitWait {
+        if let location = locations[id] { return .committed(location) }
+        guard !stopped else { return .stopping }
+        return await withCheckedContinuation { continuation in
+            waiters[id, default: []].append(CommitWaiter(deadline: .now + timeout, continuation: continuation))
         }
     }
 
-    /// The turn loop. Runs until the task is cancelled.
-    func run() async {
-        for await _ in wake {
-            // Everything queued is handled in one turn, so one durable write covers many inputs.
-            let queued = queue.withLock { inputs in
-                defer { inputs.removeAll(keepingCapacity: true) }
-                return inputs
-            }
-            guard !queued.isEmpty else { continue }
-            let actions = replica.withLock { replica -> [Action] in
-                guard replica != nil else { return [] }
-                var actions: [Action] = []
-                for input in queued { actions += replica!.handle(input) }
-                return actions
-            }
-            do {
-                try await carryOut(actions)
-            } catch {
-                // Nothing after an unwritten record may happen: stop rather than act on lost state.
-                logger.critical("cannot write the ledger store; stopping", metadata: ["error": "\(error)"])
-                exit(1)
-            }
-            answerSubmissions(queued, actions, seated: seating.withLock { $0.index != nil })
-            switchMembershipIfDue()
-            replica.withLock { replica in
-                state.withLock { $0.view = replica?.view ?? 0; $0.viewActive = replica?.viewActive ?? false }
+    /// Hands catch-up's batch to the next turn; returns what to download next.
+    func catchUp(_ blocks: [CommittedBlock], after height: UInt64) async -> CatchUpVerdict {
+        guard !stopped else { return .done }
+        return await withCheckedContinuation { mailbox.post(.downloaded(DownloadedBlocks(blocks: blocks, after: height, reply: $0))) }
+    }
+
+    // MARK: Reads
+
+    func location(of id: TransactionID) -> TransactionLocation? { locations[id] }
+
+    func rejection(of id: TransactionID) -> TransactionRejection? { rejections[id] }
+
+    func status() -> NodeStatus {
+        let view = replica?.view ?? 0
+        return NodeStatus(
+            index: seating.index, height: chain.height, tip: chain.height == 0 ? "" : chain.headerHash.hex, view: view,
+            primary: seating.primary(of: view), viewActive: replica?.viewActive ?? false, dataCenters: seating.seats.count
+        )
+    }
+
+    /// Without a seat the node follows the chain by downloading it (see `CatchUpLoop`).
+    var followsChain: Bool { !stopped && !seating.isSeated }
+
+    /// The next height catch-up asks for.
+    var nextHeight: UInt64 { chain.height + 1 }
+
+    var catchUpSources: [String] { CatchUp.sources(memberships: book.read(\.memberships)) }
+
+    // MARK: The turn
+
+    /// Handles `inputs`, in order. Throws only when the store cannot be written (nothing after an
+    /// unwritten record may happen) or a new membership's core cannot be built: the data center stops.
+    func turn(_ inputs: [NodeInput]) async throws {
+        guard !inputs.isEmpty else { return }
+        var actions: [Action] = []
+        var submissions: [(id: TransactionID, reply: CheckedContinuation<SubmitOutcome, Never>)] = []
+        var downloads: [DownloadedBlocks] = []
+        var ticked = false
+        for input in inputs {
+            switch input {
+            case .core(let input):
+                if case .tick = input { ticked = true }
+                actions += replica?.handle(input) ?? []
+            case let .submit(transaction, reply):
+                actions += replica?.handle(.submit(transaction)) ?? []
+                submissions.append((transaction.id, reply))
+            case .downloaded(let batch):
+                downloads.append(batch)
             }
         }
+        let seated = seating.isSeated
+        do {
+            try await carryOut(actions)
+        } catch {
+            for submission in submissions { submission.reply.resume(returning: .refused(.stopping)) }
+            for batch in downloads { batch.reply.resume(returning: .done) }
+            throw error
+        }
+        answer(submissions, actions, seated: seated)
+        if ticked { expireWaiters(now: .now) }
+        var pending = downloads[...]
+        do {
+            try await switchIfDue()
+            while let batch = pending.first {
+                let verdict = try await take(batch)
+                pending = pending.dropFirst()
+                batch.reply.resume(returning: verdict)
+            }
+        } catch {
+            for batch in pending { batch.reply.resume(returning: .done) }
+            throw error
+        }
+    }
+
+    /// After the turn loop ended: every waiter and queued input is answered, as the data center stops.
+    func stop() {
+        stopped = true
+        for input in mailbox.drain() {
+            switch input {
+            case .submit(_, let reply): reply.resume(returning: .refused(.stopping))
+            case .downloaded(let batch): batch.reply.resume(returning: .done)
+            case .core: break
+            }
+        }
+        for waiting in waiters.values {
+            for waiter in waiting { waiter.continuation.resume(returning: .stopping) }
+        }
+        waiters = [:]
     }
 
     private func carryOut(_ actions: [Action]) async throws {
@@ -193,68 +204,76 @@ final class LedgerNode: Sendable {
             default: break
             }
         }
-        let store = self.store
-        try await Task.detached { [records, committed] in try store.append(records: records, blocks: committed) }.value
+        try await store.append(records: records, blocks: committed)
         // Queries see a block's effects before anyone is told it committed.
         let changes = committed.map { book.apply($0) }
+        if let last = committed.last { chain = ChainAnchor(height: last.height, headerHash: last.block.header.hash) }
         var broadcasts: [SignedMessage] = []
         var direct: [Int: [SignedMessage]] = [:]
+        var loads: [(peer: ReplicaID, range: BlockRange)] = []
         for action in actions {
             switch action {
             case let .send(to, message): direct[to.index, default: []].append(message)
             case let .broadcast(message): broadcasts.append(message)
-            case let .transactionCommitted(id, location):
-                locations.withLock { $0[id] = location }
-                resolve(id, .committed(location))
+            case let .transactionCommitted(id, location): recordCommit(id, at: location)
             case let .transactionRejected(id, reason):
                 book.cache.forget(id)
-                rejections.withLock { rejected in
-                    // Kept for queries, but not without bound: forgotten all at once when it fills.
-                    if rejected.count >= 10_000 { rejected.removeAll() }
-                    rejected[id] = reason
-                }
-                resolve(id, .rejected(reason))
-            case let .loadBlocks(peer, range):
-                let blocks = (try? store.blocks(from: range.from, through: range.through)) ?? []
-                feed(.blocksLoaded(for: peer, LedgerLimits.fitting(blocks)))
+                // Kept for queries, but not without bound: forgotten all at once when it fills.
+                if rejections.count >= 10_000 { rejections.removeAll() }
+                rejections[id] = reason
+            case let .loadBlocks(peer, range): loads.append((peer, range))
             case let .viewChanged(view, primary, active):
                 logger.notice("view changed", metadata: ["ledger.view": "\(view)", "ledger.primary": "\(primary.index)", "ledger.active": "\(active)"])
             case .persist, .committed: break
             }
         }
-        if let last = committed.last {
-            state.withLock { $0.height = last.height; $0.tip = last.block.header.hash.hex }
+        links.send(broadcasts: broadcasts, direct: direct, seating: seating)
+        for (block, events) in zip(committed, changes) { announcer.announce(block, events) }
+        // A peer catching up: its blocks come back to the core in a later turn.
+        for load in loads {
+            let span = load.range.through >= load.range.from ? load.range.through - load.range.from : 0
+            let blocks: [CommittedBlock]
+            do {
+                blocks = try await store.page(
+                    from: load.range.from, through: load.range.through, limit: Int(min(span, LedgerLimits.blocksPerReply - 1)) + 1,
+                    maxTransactionBytes: LedgerLimits.maxBlockBytes
+                )
+            } catch {
+                logger.warning("cannot read blocks a data center asked for", metadata: ["ledger.from": "\(load.range.from)", "error": "\(error)"])
+                blocks = []
+            }
+            mailbox.post(.core(.blocksLoaded(for: load.peer, blocks)))
         }
-        peers.withLock { $0 }.send(broadcasts: broadcasts, direct: direct)
-        for (block, events) in zip(committed, changes) { publish(block, events) }
-    }
-
-    func resolve(_ id: TransactionID, _ outcome: SubmitOutcome) {
-        let waiting = waiters.withLock { $0.removeValue(forKey: id) } ?? []
-        for waiter in waiting { waiter.continuation.resume(returning: outcome) }
     }
 
     /// After the turn (its records durable): each submission of it learns whether it was taken.
-    private func answerSubmissions(_ inputs: [Input], _ actions: [Action], seated: Bool) {
-        var outcomes: [TransactionID: SubmitOutcome] = [:]
+    private func answer(_ submissions: [(id: TransactionID, reply: CheckedContinuation<SubmitOutcome, Never>)], _ actions: [Action], seated: Bool) {
+        guard !submissions.isEmpty else { return }
+        var rejected: [TransactionID: TransactionRejection] = [:]
+        var committed: [TransactionID: TransactionLocation] = [:]
         for action in actions {
             switch action {
-            case let .transactionRejected(id, reason): outcomes[id] = .rejected(reason)
-            case let .transactionCommitted(id, location): outcomes[id] = .committed(location)
+            case let .transactionRejected(id, reason): rejected[id] = reason
+            case let .transactionCommitted(id, location): committed[id] = location
             default: break
             }
         }
-        for input in inputs {
-            guard case .submit(let transaction) = input else { continue }
-            let id = transaction.id
-            let waiting = acceptances.withLock { $0.removeValue(forKey: id) } ?? []
-            let unseated = TransactionRejection(code: 14, reason: "this data center holds no seat in the consensus membership now; submit to another")
-            for continuation in waiting { continuation.resume(returning: outcomes[id] ?? (seated ? .accepted : .rejected(unseated))) }
+        for submission in submissions {
+            submission.reply.resume(returning: SubmitPolicy.answer(rejected: rejected[submission.id], committedAt: committed[submission.id], seated: seated))
         }
     }
-}
 
-struct LedgerSetupError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+    /// A transaction is in a stored block: remembered, and its waiters told.
+    func recordCommit(_ id: TransactionID, at location: TransactionLocation) {
+        locations[id] = location
+        for waiter in waiters.removeValue(forKey: id) ?? [] { waiter.continuation.resume(returning: .committed(location)) }
+    }
+
+    private func expireWaiters(now: ContinuousClock.Instant) {
+        for (id, waiting) in waiters where waiting.contains(where: { $0.deadline <= now }) {
+            for waiter in waiting where waiter.deadline <= now { waiter.continuation.resume(returning: .timedOut) }
+            let left = waiting.filter { $0.deadline > now }
+            waiters[id] = left.isEmpty ? nil : left
+        }
+    }
 }

@@ -1,60 +1,115 @@
 import Bus
-import Foundation
 import Consensus
+import Foundation
+import LedgerCore
 import LedgerKit
 import LedgerRules
 import Logging
+import ServiceLifecycle
 
-/// Clients of the other data centers. Sends are fire-and-forget: consensus survives lost
-/// messages (status exchange retransmits, view changes, state transfer), so a slow or dead peer
-/// must never hold up this node.
-final class PeerLinks: Sendable {
-    private let own: Int
-    private let clients: [Int: RPCClient]
+/// This data center's clients of the others, as a `Service`: the node's turn hands it what to
+/// send and goes on at once. Sends are fire-and-forget: consensus survives lost messages (status
+/// exchange retransmits, view changes, state transfer), so a slow or dead peer must never hold up
+/// the node, and each send runs in a child task of its own.
+///
+/// Links are made on first use, by endpoint, and dropped when a membership change leaves a data
+/// center out. A removed data center's hand-over of waiting transactions runs here too.
+final class PeerLinks: Service, Sendable {
+    private enum Command: Sendable {
+        case deliver([SignedMessage], from: Int, to: [String])
+        case retain(Set<String>)
+        case handOver(HandOver)
+    }
+
+    private let commands: AsyncStream<Command>
+    private let command: AsyncStream<Command>.Continuation
+    private let maxMessageBytes: Int64
     private let logger: Logger
+    /// How long one delivery may take before it counts as lost.
+    static let deliveryDeadline: Duration = .seconds(2)
 
-    /// Links to every seat but `own` (nil: this node holds none, so it sends nothing).
-    init(seats: [DataCenterSeat], own: Int?, maxMessageBytes: Int64, logger: Logger) throws {
-        self.own = own ?? -1
-        var clients: [Int: RPCClient] = [:]
-        if let own {
-            for (index, seat) in seats.enumerated() where index != own {
-                clients[index] = try RPCClient(endpoint: seat.endpoint, maxMessageBytes: maxMessageBytes)
-            }
-        }
-        self.clients = clients
+    init(maxMessageBytes: Int64, logger: Logger) {
+        (commands, command) = AsyncStream.makeStream(of: Command.self)
+        self.maxMessageBytes = maxMessageBytes
         self.logger = logger
     }
 
-    /// The turn's broadcasts go to every peer in one delivery, encoded once; messages to one peer
-    /// follow in a delivery of their own. (Order between the two does not matter to the core:
-    /// the network may reorder anyway.)
-    func send(broadcasts: [SignedMessage], direct: [Int: [SignedMessage]]) {
-        if !broadcasts.isEmpty, let body = encode(broadcasts) {
-            for peer in clients.keys { deliver(body, to: peer) }
+    /// One turn's messages: the broadcasts go to every other seat in one delivery, encoded once;
+    /// messages to one peer follow in a delivery of their own. (Order between the two does not
+    /// matter to the core: the network may reorder anyway.)
+    func send(broadcasts: [SignedMessage], direct: [Int: [SignedMessage]], seating: Seating) {
+        guard let own = seating.index else { return }
+        if !broadcasts.isEmpty {
+            let others = seating.seats.indices.filter { $0 != own }.map { seating.seats[$0].endpoint }
+            command.yield(.deliver(broadcasts, from: own, to: others))
         }
-        for (peer, messages) in direct where !messages.isEmpty {
-            if let body = encode(messages) { deliver(body, to: peer) }
-        }
-    }
-
-    private func encode(_ messages: [SignedMessage]) -> Data? {
-        do {
-            return try RPCClient.encode(PeerDelivery(from: own, messages: messages))
-        } catch {
-            logger.error("cannot encode a delivery", metadata: ["error": "\(error)"])
-            return nil
+        for (peer, messages) in direct.sorted(by: { $0.key < $1.key }) where !messages.isEmpty && peer != own && seating.seats.indices.contains(peer) {
+            command.yield(.deliver(messages, from: own, to: [seating.seats[peer].endpoint]))
         }
     }
 
-    private func deliver(_ body: Data, to peer: Int) {
-        guard let client = clients[peer] else { return }
-        Task { [logger] in
-            do {
-                _ = try await client.call(LedgerAPI.deliver, encodedBody: body, deadline: .seconds(2))
-            } catch {
-                logger.debug("delivery to a data center failed", metadata: ["ledger.peer": "\(peer)", "error": "\(error)"])
+    /// After a membership change: links to data centers outside `seating` are closed.
+    func retain(_ seating: Seating) {
+        command.yield(.retain(Set(seating.seats.enumerated().filter { $0.offset != seating.index }.map(\.element.endpoint))))
+    }
+
+    func handOver(_ handOver: HandOver) {
+        command.yield(.handOver(handOver))
+    }
+
+    func run() async throws {
+        var clients: [String: RPCClient] = [:]
+        defer { for client in clients.values { client.close() } }
+        try await withThrowingDiscardingTaskGroup { group in
+            for await command in commands.cancelOnGracefulShutdown() {
+                switch command {
+                case let .deliver(messages, own, endpoints):
+                    let body: Data
+                    do {
+                        body = try RPCClient.encode(PeerDelivery(from: own, messages: messages))
+                    } catch {
+                        logger.error("cannot encode a delivery", metadata: ["error": "\(error)"])
+                        continue
+                    }
+                    for endpoint in endpoints {
+                        // A link that cannot be made (no socket) is a fault of this process, not of the peer.
+                        let client = try clients[endpoint] ?? RPCClient(endpoint: endpoint, maxMessageBytes: maxMessageBytes)
+                        clients[endpoint] = client
+                        group.addTask { [logger] in
+                            do {
+                                _ = try await client.call(LedgerAPI.deliver, encodedBody: body, deadline: Self.deliveryDeadline)
+                            } catch {
+                                logger.debug("delivery to a data center failed", metadata: ["ledger.peer": "\(endpoint)", "error": "\(error)"])
+                            }
+                        }
+                    }
+                case .retain(let endpoints):
+                    for (endpoint, client) in clients where !endpoints.contains(endpoint) {
+                        client.close()
+                        clients[endpoint] = nil
+                    }
+                case .handOver(let handOver):
+                    group.addTask { [maxMessageBytes, logger] in
+                        await Self.handOver(handOver, maxMessageBytes: maxMessageBytes, logger: logger)
+                    }
+                }
             }
+            // Shutting down: what is still in flight is abandoned, as a lost message would be.
+            group.cancelAll()
+        }
+    }
+
+    /// Submits the transactions to the first data center that takes them all.
+    private static func handOver(_ handOver: HandOver, maxMessageBytes: Int64, logger: Logger) async {
+        for endpoint in handOver.endpoints {
+            guard !Task.isCancelled, let client = try? RPCClient(endpoint: endpoint, maxMessageBytes: maxMessageBytes) else { continue }
+            defer { client.close() }
+            var handed = 0
+            for transaction in handOver.transactions {
+                if (try? await client.call(LedgerAPI.submit, SubmitRequest(transaction: transaction), deadline: .seconds(5))) != nil { handed += 1 }
+            }
+            if handed == handOver.transactions.count { return }
+            logger.warning("a data center took only part of the handed-over transactions", metadata: ["ledger.peer": "\(endpoint)"])
         }
     }
 }

@@ -1,11 +1,17 @@
 import Foundation
 import GRDB
 import Messages
+import ServiceKit
 import Storage
 
 /// Matching's tables: trade orders (with their energy by month, to sum a seller's commitments),
 /// and rounds with their offers.
 enum MatchingStore {
+    /// `matching.sqlite` in the service's data directory.
+    static func open(settings: ServiceSettings) throws -> SQLiteStore {
+        try open(path: URL(fileURLWithPath: settings.dataDirectory).appendingPathComponent("matching.sqlite").path)
+    }
+
     static func open(path: String) throws -> SQLiteStore {
         try SQLiteStore(path: path) { migrator in
             migrator.registerMigration("matching-v1") { db in

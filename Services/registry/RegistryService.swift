@@ -47,7 +47,7 @@ final class RegistryService: Sendable {
         server.register(RegistryAPI.listMembers) { [store] query, _ in
             MemberList(members: try await store.read { try RegistryStore.fetchMembers(role: query.role, status: query.status, $0) })
         }
-        server.register(RegistryAPI.getAuthority) { [authority] _, _ in AuthorityInfo(certificate: authority.certificatePEM) }
+        server.register(RegistryAPI.getAuthority) { [authority] _, _ in AuthorityInfo(certificate: try authority.certificatePEM) }
         server.register(RegistryAPI.listRevocations) { [store] _, _ in
             RevocationList(revocations: try await store.read { try RegistryStore.revocations($0) })
         }
@@ -183,7 +183,7 @@ final class RegistryService: Sendable {
     private static func issue(_ authority: CertificateAuthority, for member: Member, publicKey: P256.Signing.PublicKey? = nil) throws -> (pem: String, serial: String) {
         let key = try publicKey ?? P256.Signing.PublicKey(derRepresentation: Data(base64Encoded: member.publicKey) ?? Data())
         let certificate = try authority.issue(memberID: member.id, role: member.role, publicKey: key, now: Date())
-        return (CertificatePEM.encode(certificate), CertificateSerial.hex(certificate))
+        return (try CertificatePEM.encode(certificate), CertificateSerial.hex(certificate))
     }
 
 }

@@ -1,8 +1,4 @@
 import ServiceKit
 
 // Review: the trading center reviews every confirmed trade order and signs its decision.
-await ServiceMain.run(.review) { host in
-    let service = try ReviewService(host: host)
-    await service.start()
-    return []
-}
+await ServiceMain.run(.review) { host in try ReviewService(host: host).services }

@@ -1,3 +1,5 @@
+import GridProtocol
+
 /// What the shell feeds a replica.
 public enum Input: Sendable, Hashable {
     /// The shell's clock, ms since the Unix epoch. Feed it often (every 10 ms or so); it drives
@@ -31,18 +33,20 @@ public enum Action: Sendable, Hashable {
     case viewChanged(view: UInt64, primary: ReplicaID, active: Bool)
 }
 
-/// Why a transaction was refused: a gRPC status code number (the shell answers its client with
-/// it) and a sentence.
-public struct TransactionRejection: Error, Sendable, Hashable, Codable, CustomStringConvertible {
-    public let code: Int
+/// Why a transaction was refused: the status code its client is answered with, and a sentence.
+public struct TransactionRejection: Error, Sendable, Hashable, Codable, CustomStringConvertible, StatusConvertible {
+    /// Encoded as gRPC's number, as stored and sent before the code was typed.
+    public let code: StatusCode
     public let reason: String
 
-    public init(code: Int, reason: String) {
+    public init(code: StatusCode, reason: String) {
         self.code = code
         self.reason = reason
     }
 
-    public static let invalidSignature = TransactionRejection(code: 16, reason: "the transaction's signature does not verify against its submitter key")
+    public static let invalidSignature = TransactionRejection(code: .unauthenticated, reason: "the transaction's signature does not verify against its submitter key")
+
+    public var status: GridProtocol.Status { GridProtocol.Status(code: code, message: reason) }
 
     public var description: String { reason }
 }

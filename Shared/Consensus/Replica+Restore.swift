@@ -1,6 +1,15 @@
 /// Rebuilding a replica after a restart from its stored chain and persisted records.
 extension Replica {
     mutating func restore(records: [PersistedRecord], blocks: [CommittedBlock]) {
+        replay(committed: blocks)
+        finishRestoring(records: records)
+    }
+
+    /// For a stored chain too long to hold at once: a replica made with no records and no blocks,
+    /// then fed the chain page by page (height order, from height 1) with `replay(committed:)`,
+    /// then its records with `finishRestoring(records:)`, ends in the same state as one made with
+    /// both at once. Only before the first `handle`.
+    public mutating func replay(committed blocks: [CommittedBlock]) {
         for committed in blocks.sorted(by: { $0.height < $1.height }) where committed.height == certifiedHeight + 1 {
             let header = committed.block.header
             executedHeight = header.height
@@ -17,6 +26,10 @@ extension Replica {
                 stableCheckpoint = CheckpointProof(header: header, certificate: committed.certificate)
             }
         }
+    }
+
+    /// The last step of a paged restore (see `replay(committed:)`): the persisted records, in the order written.
+    public mutating func finishRestoring(records: [PersistedRecord]) {
         for record in records { apply(record) }
         if let ownViewChange, !viewActive { viewChanges[view, default: [:]][id] = ownViewChange }
         let current = log.filter { $0.value.view == view && $0.value.prePrepare != nil }

@@ -1,4 +1,4 @@
-import Bus
+import GridProtocol
 import Messages
 
 /// How a contract is drafted and countersigned before the parties sign it (docs/protocol.md,

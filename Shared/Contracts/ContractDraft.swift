@@ -24,14 +24,18 @@ public enum ContractDraft {
         let months = terms.monthlySplit.map(\.month).sorted()
         guard let first = months.first, let last = months.last else { throw ContractProblem(.invalidArgument, "the terms have no delivery month") }
         var copies: [SealedCopy] = []
+        var digests: [CopyDigest] = []
         for party in parties {
             guard let key = keys[party.member] else { throw ContractProblem(.invalidArgument, "no certified key for \(party.member)") }
-            copies.append(try ContractSeal.seal(clear, contract: terms.contractId, to: party.member, key: key))
+            let copy = try ContractSeal.seal(clear, contract: terms.contractId, to: party.member, key: key)
+            guard let digest = ContractSeal.digest(copy) else { throw ContractProblem(.invalidArgument, "the copy sealed to \(party.member) is not base64") }
+            copies.append(copy)
+            digests.append(CopyDigest(recipient: copy.recipient, sha256: digest))
         }
         let document = ContractDocument(
             contractId: terms.contractId, version: version, orderId: terms.orderId, parties: parties, periodStart: first, periodEnd: last,
             termsHash: SHA256.hash(data: clear).hexString,
-            copies: copies.map { CopyDigest(recipient: $0.recipient, sha256: ContractSeal.digest($0)!) }, draftedAtMs: draftedAtMs
+            copies: digests, draftedAtMs: draftedAtMs
         )
         return SignedContract(document: try encode(document).base64EncodedString(), copies: copies, signatures: [])
     }

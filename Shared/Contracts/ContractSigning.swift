@@ -26,7 +26,7 @@ public enum ContractSigning {
         var signed = contract
         signed.signatures.removeAll { $0.member == signer.memberID }
         signed.signatures.append(ContractSignature(
-            member: signer.memberID, certificate: CertificateDER.base64(certificate), signature: signature.derRepresentation.base64EncodedString()
+            member: signer.memberID, certificate: try CertificateDER.base64(certificate), signature: signature.derRepresentation.base64EncodedString()
         ))
         return signed
     }
@@ -51,7 +51,8 @@ public enum ContractSigning {
         let document = try Self.document(of: contract)
         try ContractShape.check(document)
         try checkCopies(contract, document)
-        let message = message(document: Data(base64Encoded: contract.document)!)
+        guard let bytes = Data(base64Encoded: contract.document) else { throw ContractProblem(.invalidArgument, "document is not base64") }
+        let message = message(document: bytes)
         var signatures: [String: ContractSignature] = [:]
         for signature in contract.signatures {
             guard document.names(signature.member) else {

@@ -17,7 +17,7 @@ public struct CertificateAuthority: Sendable {
     /// PKCS#8 PEM of the CA key. Keep it on the registry's host only.
     public var privateKeyPEM: String { MemberKey.privateKeyPEM(privateKey) }
     /// PEM of the CA certificate: the trust anchor every service is configured with.
-    public var certificatePEM: String { CertificatePEM.encode(certificate) }
+    public var certificatePEM: String { get throws(CertificateError) { try CertificatePEM.encode(certificate) } }
 
     private init(privateKey: P256.Signing.PrivateKey, certificate: Certificate) {
         self.privateKey = privateKey

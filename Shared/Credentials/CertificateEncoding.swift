@@ -4,9 +4,8 @@ import X509
 
 /// PEM ("-----BEGIN CERTIFICATE-----") form of a certificate: files and openssl.
 public enum CertificatePEM {
-    public static func encode(_ certificate: Certificate) -> String {
-        PEMDocument(type: Certificate.defaultPEMDiscriminator, derBytes: Array(CertificateDER.encode(certificate)))
-            .pemString
+    public static func encode(_ certificate: Certificate) throws(CertificateError) -> String {
+        PEMDocument(type: Certificate.defaultPEMDiscriminator, derBytes: Array(try CertificateDER.encode(certificate))).pemString
     }
 
     public static func decode(_ pem: String) throws(CertificateError) -> Certificate {
@@ -20,11 +19,15 @@ public enum CertificatePEM {
 
 /// DER form of a certificate, and its base64 spelling used in the `gt-cert` request metadata.
 public enum CertificateDER {
-    public static func encode(_ certificate: Certificate) -> Data {
+    /// A certificate keeps the DER it was parsed from or signed over, so this fails only on a
+    /// certificate the library itself could not have made; that is still an error, not a trap.
+    public static func encode(_ certificate: Certificate) throws(CertificateError) -> Data {
         var serializer = DER.Serializer()
-        // A Certificate keeps the DER it was parsed from or signed over and serializing only
-        // copies those bytes out, so this cannot fail.
-        try! serializer.serialize(certificate)
+        do {
+            try serializer.serialize(certificate)
+        } catch {
+            throw .unreadable("the certificate does not serialize to DER")
+        }
         return Data(serializer.serializedBytes)
     }
 
@@ -36,8 +39,8 @@ public enum CertificateDER {
         }
     }
 
-    public static func base64(_ certificate: Certificate) -> String {
-        encode(certificate).base64EncodedString()
+    public static func base64(_ certificate: Certificate) throws(CertificateError) -> String {
+        try encode(certificate).base64EncodedString()
     }
 
     public static func fromBase64(_ text: String) throws(CertificateError) -> Certificate {

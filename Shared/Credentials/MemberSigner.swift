@@ -1,4 +1,4 @@
-import Bus
+import GridProtocol
 import Crypto
 import Foundation
 import X509
@@ -14,7 +14,8 @@ public struct MemberSigner: RequestSigner {
     /// Nil when registering.
     public let certificate: Certificate?
     /// `gt-cert` or `gt-public-key` with its value, computed once.
-    private let credential: (entry: String, value: String)
+    /// Encoded once; nil only for a certificate that does not serialize, which `metadata` reports.
+    private let credential: (entry: String, value: String)?
     private let clock: @Sendable () -> Date
 
     /// - Parameter clock: the time to stamp requests with; tests pass a fixed one.
@@ -29,7 +30,7 @@ public struct MemberSigner: RequestSigner {
         self.certificate = certificate
         self.clock = clock
         if let certificate {
-            credential = (RequestSignature.Entry.certificate, CertificateDER.base64(certificate))
+            credential = (try? CertificateDER.base64(certificate)).map { (RequestSignature.Entry.certificate, $0) }
         } else {
             credential = (RequestSignature.Entry.publicKey, privateKey.publicKey.derRepresentation.base64EncodedString())
         }
@@ -37,6 +38,7 @@ public struct MemberSigner: RequestSigner {
 
     /// The signed metadata for one request, with the current time and a fresh nonce.
     public func metadata(method: String, body: Data) throws -> [String: String] {
+        guard let credential else { throw CertificateError.unreadable("the signer's certificate does not serialize") }
         let timestampMs = clock().unixMilliseconds
         let nonce = RequestSignature.makeNonce()
         let signature = try RequestSignature.sign(

@@ -21,7 +21,7 @@ public enum StatementSignature {
         let signature = try signer.privateKey.signature(for: message(kind: kind, signer: signer.memberID, payload: payload))
         return SignedStatement(
             kind: kind, signer: signer.memberID, payload: payload.base64EncodedString(),
-            signature: signature.derRepresentation.base64EncodedString(), certificate: CertificateDER.base64(certificate)
+            signature: signature.derRepresentation.base64EncodedString(), certificate: try CertificateDER.base64(certificate)
         )
     }
 

@@ -75,13 +75,34 @@ struct ExactGame {
         return table.solve(demand: demand, sumPmin: sumPmin, sumGMin: sumG) { mask & (1 << $0) != 0 }.theta
     }
 
-    /// x_i = Σ_{S ∋ i} w(|S| − 1) v(S) − Σ_{S ∌ i} w(|S|) v(S), w(s) = s!(n − s − 1)!/n! = 1/(n C(n−1, s)).
+    /// Shapley values of the game among all the generators.
+    func shapley() -> [Double] {
+        Self.shapley(values, players: table.count)
+    }
+
+    /// Shapley values of the game among the members of `mask` alone, v restricted to the subsets of
+    /// the mask (SPEC.md section 4, the payout game among S*), in the members' input order. The
+    /// values are this table's, so v(mask) is the very number `coalition(mask:)` reports.
+    func shapley(within mask: Int) -> [Double] {
+        if mask == values.count - 1 { return shapley() }
+        let members = (0..<table.count).filter { mask & (1 << $0) != 0 }
+        let size = 1 << members.count
+        var restricted = [Double](repeating: 0, count: size)
+        var full = [Int](repeating: 0, count: size)
+        for sub in 1..<size {
+            full[sub] = full[sub & (sub - 1)] | (1 << members[sub.trailingZeroBitCount])
+            restricted[sub] = values[full[sub]]
+        }
+        return Self.shapley(restricted, players: members.count)
+    }
+
+    /// x_i = Σ_{S ∋ i} w(|S| − 1) v(S) − Σ_{S ∌ i} w(|S|) v(S), w(s) = s!(n − s − 1)!/n! = 1/(n C(n−1, s)),
+    /// for v given by mask over n players.
     /// Per mask: subtract w(|S|) v(S) from everyone (a running total) and add w(|S|−1) v(S) + w(|S|) v(S)
     /// to the members, so the work is |S| per mask.
-    func shapley() -> [Double] {
-        let n = table.count
+    static func shapley(_ values: [Double], players n: Int) -> [Double] {
         var binomial = [Double](repeating: 1, count: n)  // C(n−1, s)
-        for s in 1..<n { binomial[s] = binomial[s - 1] * Double(n - s) / Double(s) }
+        for s in 1..<max(n, 1) { binomial[s] = binomial[s - 1] * Double(n - s) / Double(s) }
         let w = (0..<n).map { 1 / (Double(n) * binomial[$0]) }
         var x = [Double](repeating: 0, count: n)
         var everyone = 0.0
@@ -130,17 +151,30 @@ struct ExactGame {
         return (true, nil, nil)
     }
 
-    /// The feasible mask of largest value; near-ties (1e-9 relative) go to fewer members, then to
-    /// the lower mask. nil when no coalition is feasible.
+    /// S*, the coalition that serves: the feasible mask of greatest value, or nil when none is
+    /// feasible. Values within τ = 1e-9 · max(1, max_S |v(S)|) of the greatest tie (they differ by
+    /// rounding only, as when a unit with pmin 0 would run at 0 MW); among those, the fewest
+    /// members wins, then the first in input order (comparing the sorted member positions, the
+    /// coalition with the earlier offer where they first differ). The ties are settled after the
+    /// greatest value is known, so the choice does not depend on the order masks are visited in.
     func bestMask() -> Int? {
+        var top = -Double.infinity
+        for mask in 1..<values.count where feasible[mask] { top = max(top, values[mask]) }
+        guard top > -Double.infinity else { return nil }
         let tolerance = 1e-9 * max(1, values.reduce(0) { max($0, abs($1)) })
         var best: Int? = nil
-        for mask in 1..<values.count where feasible[mask] {
+        for mask in 1..<values.count where feasible[mask] && values[mask] >= top - tolerance {
             guard let current = best else { best = mask; continue }
-            let gain = values[mask] - values[current]
-            if gain > tolerance || (gain >= -tolerance && mask.nonzeroBitCount < current.nonzeroBitCount) { best = mask }
+            let (size, currentSize) = (mask.nonzeroBitCount, current.nonzeroBitCount)
+            if size < currentSize || (size == currentSize && Self.firstInInputOrder(mask, current)) { best = mask }
         }
         return best
+    }
+
+    /// Whether `x`'s sorted member positions come before `y`'s: the lowest bit where they differ is x's.
+    static func firstInInputOrder(_ x: Int, _ y: Int) -> Bool {
+        let differ = x ^ y
+        return differ != 0 && x & (differ & -differ) != 0
     }
 
     /// Masks by size, then members in input order ({0}, {1}, ..., {0,1}, {0,2}, ...).

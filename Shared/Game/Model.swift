@@ -95,22 +95,29 @@ public struct GameResult: Sendable {
     /// Exact method: every non-empty coalition, by size, then members in input order
     /// ({1}, {2}, ..., {1,2}, {1,3}, ...). Sampled: only `best`.
     public var coalitions: [Coalition]
-    /// The feasible coalition of largest value: who serves the demand, with outputs. Exact method:
-    /// the true maximum (ties within 1e-9 relative go to the smaller coalition). Sampled: the best of
+    /// S*, the feasible coalition of largest value: who serves the demand, with outputs. Up to
+    /// `CooperativeGame.exactLimit` generators (and with the exact method up to its hard limit) the
+    /// true maximum over every coalition, ties settled by `ExactGame.bestMask` (within 1e-9
+    /// relative: fewer members, then the first in input order). Sampled above that: the best of
     /// the grand coalition and the best coalition met while sampling, each improved by dropping
     /// units pinned at pmin while that raises the value (a heuristic; 2^n subsets are not searched).
     public var best: Coalition
+    /// The game among all the generators (the paper's tables): it shares v(N), not v(S*). What a
+    /// round pays is `payout`.
     public var shapley: ShapleyEstimate
     /// Exact method only.
     public var core: CoreCheck?
+    /// The game among `best` alone: what each offer is paid (0 outside S*).
+    public var payout: Payout
 
-    public init(clearingPrice: Double, pricing: Pricing, coalitions: [Coalition], best: Coalition, shapley: ShapleyEstimate, core: CoreCheck?) {
+    public init(clearingPrice: Double, pricing: Pricing, coalitions: [Coalition], best: Coalition, shapley: ShapleyEstimate, core: CoreCheck?, payout: Payout) {
         self.clearingPrice = clearingPrice
         self.pricing = pricing
         self.coalitions = coalitions
         self.best = best
         self.shapley = shapley
         self.core = core
+        self.payout = payout
     }
 }
 

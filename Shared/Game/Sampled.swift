@@ -104,6 +104,19 @@ final class PermutationSampler {
 
     private enum Phase { case before, feasible, after }
 
+    /// Adds to every unit an equal part of what this permutation's estimates miss of `total`
+    /// (v(N) of the sampler's units), so that they sum to it, as a permutation's plain marginal
+    /// contributions do; the band credits above spread the pivot's jump over every unit and do not.
+    /// The estimate stays unbiased: each unit's is, so E[Σ_i] = Σ_i φ_i = v(N), and the part
+    /// added has mean 0. A unit's standard deviation grows by at most the units' mean one.
+    func makeEfficient(total: Double) {
+        let contribution = contribution
+        var sum = 0.0
+        for i in 0..<n { sum += contribution[i] }
+        let part = (total - sum) / Double(n)
+        for i in 0..<n { contribution[i] += part }
+    }
+
     /// Shuffles `order` and fills `contribution` with each unit's estimate from this permutation.
     func run(_ rng: inout Xoshiro256) {
         let order = order
@@ -316,6 +329,12 @@ extension CooperativeGame {
     /// precision target and `PermutationSampler` for the estimator). Deterministic for a seed.
     /// The generators are taken as valid; the plan is checked.
     public static func sampleShapley(_ generators: [GameGenerator], demand: Double, price: Double, plan: SamplingPlan) throws(GameError) -> SamplingOutcome {
+        try sampleShapley(generators, demand: demand, price: price, plan: plan, efficientTo: nil)
+    }
+
+    /// With `efficientTo` (v(N) of these generators), each permutation's estimate is first made to
+    /// sum to it (`PermutationSampler.makeEfficient`), and the mean and half-widths are of those.
+    static func sampleShapley(_ generators: [GameGenerator], demand: Double, price: Double, plan: SamplingPlan, efficientTo total: Double?) throws(GameError) -> SamplingOutcome {
         guard plan.maxSamples >= 2 else { throw .badSampling("samples (\(plan.maxSamples)) must be at least 2") }
         if let target = plan.targetRelativeHalfWidth, !(target > 0 && target.isFinite) {
             throw .badSampling("target half-width (\(target)) must be a positive number")
@@ -345,6 +364,7 @@ extension CooperativeGame {
 
         while samples < plan.maxSamples {
             sampler.run(&rng)
+            if let total { sampler.makeEfficient(total: total) }
             samples += 1
             let inverse = 1 / Double(samples)
             mean.withUnsafeMutableBufferPointer { mean in

@@ -24,13 +24,12 @@ public enum LedgerEntry: Sendable, Equatable {
             return try JSONDecoder().decode(LedgerEntry.self, from: payload)
         } catch DecodingError.keyNotFound(let key, let context) where key.stringValue == "type" && context.codingPath.isEmpty {
             return nil
-        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty && !(context.underlyingError is ContractProblem) {
-            // Not JSON at all, though it starts with a brace.
-            return nil
         } catch let problem as ContractProblem {
             throw problem
-        } catch let DecodingError.dataCorrupted(context) where context.underlyingError is ContractProblem {
-            throw context.underlyingError as! ContractProblem
+        } catch DecodingError.dataCorrupted(let context) where context.underlyingError is ContractProblem || context.codingPath.isEmpty {
+            if let problem = context.underlyingError as? ContractProblem { throw problem }
+            // Not JSON at all, though it starts with a brace.
+            return nil
         } catch {
             throw ContractProblem(.invalidArgument, "the payload is not a ledger entry: \(error)")
         }
@@ -39,8 +38,12 @@ public enum LedgerEntry: Sendable, Equatable {
     public func encoded() -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        // Encoding these value types cannot fail.
-        return try! encoder.encode(self)
+        do {
+            return try encoder.encode(self)
+        } catch {
+            // Strings, integers and booleans only: JSONEncoder has nothing to refuse in them.
+            preconditionFailure("a ledger entry does not encode: \(error)")
+        }
     }
 }
 

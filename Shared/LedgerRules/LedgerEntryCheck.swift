@@ -1,13 +1,14 @@
 import Consensus
 import Contracts
 import Foundation
+import GridProtocol
 
 /// What every data center checks before it orders a transaction, without the ledger's state:
 /// the submitter's signature, the entry's shape, and for a contract (or an amendment) every
 /// party's signature, certificate chain to the trading center's CA and revocation status.
 /// One bad signature refuses the whole transaction.
 public struct LedgerEntryCheck: TransactionVerifier {
-    /// The CA's certificate cache; nil while the registry has not been reached (contracts then wait: 14).
+    /// The CA's certificate cache; nil while the registry has not been reached (contracts then wait: unavailable).
     let certificates: @Sendable () -> CertificateCache?
     let isRevoked: @Sendable (String) -> Bool
     let clock: @Sendable () -> Date
@@ -35,18 +36,18 @@ public struct LedgerEntryCheck: TransactionVerifier {
             }
             return nil
         } catch let problem as ContractProblem {
-            return TransactionRejection(code: problem.code.rawValue, reason: problem.message)
+            return TransactionRejection(problem)
         } catch let rejection as TransactionRejection {
             return rejection
         } catch {
-            return TransactionRejection(code: 3, reason: "\(error)")
+            return TransactionRejection(code: .invalidArgument, reason: "\(error)")
         }
     }
 
     @discardableResult
     private func verify(_ contract: SignedContract) throws -> ContractDocument {
         guard let certificates = certificates() else {
-            throw TransactionRejection(code: 14, reason: "this data center has not reached the registry for the CA yet; try again")
+            throw TransactionRejection(code: .unavailable, reason: "this data center has not reached the registry for the CA yet; try again")
         }
         return try ContractSigning.verify(contract, certificates: certificates, isRevoked: isRevoked, now: clock())
     }

@@ -1,6 +1,7 @@
 import Consensus
 import Contracts
 import Foundation
+import GridProtocol
 
 /// The ledger's recorded state and the rules that change it: contracts, proposals, votes, the
 /// members revoked by vote and the consensus membership. A pure, deterministic state machine: the
@@ -45,7 +46,12 @@ public struct LedgerRules: ExecutionRules {
 
     /// The membership ordering the block at `height`.
     public func membership(ordering height: UInt64) -> Membership {
-        memberships.last { $0.after < height } ?? memberships[0]
+        Self.membership(ordering: height, in: memberships)
+    }
+
+    /// The membership of `memberships` (founders first, as the chain records them) ordering the block at `height`.
+    public static func membership(ordering height: UInt64, in memberships: [Membership]) -> Membership {
+        memberships.last { $0.after < height } ?? memberships.first ?? Membership(after: 0, seats: [])
     }
 
     /// The data centers ordering the block at `height`.
@@ -74,7 +80,7 @@ public struct LedgerRules: ExecutionRules {
         do {
             entry = try decode(transaction)
         } catch {
-            return TransactionRejection(code: error.code.rawValue, reason: error.message)
+            return TransactionRejection(error)
         }
         // A refused transaction changes nothing, not even the clock of expiring proposals.
         if let problem = problem(with: entry, in: transaction, at: height) { return problem }
@@ -101,7 +107,7 @@ public struct LedgerRules: ExecutionRules {
         do {
             return problem(with: try decode(transaction), in: transaction, at: height)
         } catch {
-            return TransactionRejection(code: error.code.rawValue, reason: error.message)
+            return TransactionRejection(error)
         }
     }
 
@@ -110,7 +116,7 @@ public struct LedgerRules: ExecutionRules {
         switch entry {
         case nil: return nil
         case .contract(let contract):
-            guard let document = try? document(of: contract, in: transaction) else { return Self.refuse(3, "the contract document does not decode") }
+            guard let document = try? document(of: contract, in: transaction) else { return Self.refuse(.invalidArgument, "the contract document does not decode") }
             return contractProblem(document)
         case .proposal(let proposal):
             return proposalProblem(proposal, by: submitter, at: height)
@@ -130,15 +136,29 @@ public struct LedgerRules: ExecutionRules {
         return try LedgerEntry.decode(transaction.payload)
     }
 
+    /// Applies a certified block, as every copy of the rules outside the core does (the core
+    /// applies a block's transactions as it executes them): what the block changed comes back as
+    /// events when the rules record them. A certified block holds only transactions the rules took
+    /// when they were executed, so none is refused here.
+    public mutating func apply(certified block: CommittedBlock) -> [LedgerEvent] {
+        let height = block.height
+        advance(to: height)
+        for (index, transaction) in block.block.transactions.enumerated() {
+            _ = apply(transaction, at: TransactionLocation(height: height, index: index))
+        }
+        return takeEvents()
+    }
+
     /// Expires proposals whose window closed before `height`.
     public mutating func advance(to height: UInt64) {
         guard height > self.height else { return }
         self.height = height
-        for id in proposalOrder where proposals[id]?.status == .open {
-            guard let record = proposals[id], height > record.openedAt + policy.votingWindow else { continue }
-            proposals[id]?.status = .expired
-            proposals[id]?.decidedAt = record.openedAt + policy.votingWindow
-            emit(.proposalDecided(proposals[id]!))
+        for id in proposalOrder {
+            guard var record = proposals[id], record.status == .open, height > record.openedAt + policy.votingWindow else { continue }
+            record.status = .expired
+            record.decidedAt = record.openedAt + policy.votingWindow
+            proposals[id] = record
+            emit(.proposalDecided(record))
         }
     }
 
@@ -149,7 +169,7 @@ public struct LedgerRules: ExecutionRules {
     private mutating func record(_ contract: SignedContract, in carrier: Transaction, at location: TransactionLocation) -> TransactionRejection? {
         let height = location.height
         let transaction = carrier.id.hex
-        guard let document = try? document(of: contract, in: carrier) else { return Self.refuse(3, "the contract document does not decode") }
+        guard let document = try? document(of: contract, in: carrier) else { return Self.refuse(.invalidArgument, "the contract document does not decode") }
         if let problem = contractProblem(document) { return problem }
         let record = ContractRecord(
             contractId: document.contractId, document: document, contract: contract, status: .active, transactionId: transaction,
@@ -165,21 +185,21 @@ public struct LedgerRules: ExecutionRules {
 
     private func contractProblem(_ document: ContractDocument) -> TransactionRejection? {
         if let existing = contracts[document.contractId] {
-            return Self.refuse(6, "contract \(document.contractId) is already recorded at height \(existing.height); change it by proposal")
+            return Self.refuse(.alreadyExists, "contract \(document.contractId) is already recorded at height \(existing.height); change it by proposal")
         }
-        guard document.version == 1 else { return Self.refuse(3, "a new contract is version 1; later versions come by an amend_contract proposal") }
+        guard document.version == 1 else { return Self.refuse(.invalidArgument, "a new contract is version 1; later versions come by an amend_contract proposal") }
         return revokedSigner(of: document)
     }
 
-    /// A 7 when one of the document's parties was revoked by vote.
+    /// Permission denied when one of the document's parties was revoked by vote.
     private func revokedSigner(of document: ContractDocument) -> TransactionRejection? {
         guard let party = document.parties.first(where: { revoked.contains($0.member) }) else { return nil }
-        return Self.refuse(7, "\(party.member) was revoked by the data centers' vote")
+        return Self.refuse(.permissionDenied, "\(party.member) was revoked by the data centers' vote")
     }
 
     private func proposalProblem(_ proposal: Proposal, by submitter: Data, at height: UInt64) -> TransactionRejection? {
         guard seat(of: submitter, at: height) != nil else {
-            return Self.refuse(7, "only a data center of the current membership may propose")
+            return Self.refuse(.permissionDenied, "only a data center of the current membership may propose")
         }
         return precondition(for: proposal.action, at: height)
     }
@@ -204,35 +224,35 @@ public struct LedgerRules: ExecutionRules {
     private func precondition(for action: ProposalAction, at height: UInt64) -> TransactionRejection? {
         switch action {
         case .cancelContract(let contractId):
-            guard let record = contracts[contractId] else { return Self.refuse(5, "no contract \(contractId) is recorded") }
-            guard record.status == .active else { return Self.refuse(9, "contract \(contractId) is already cancelled") }
+            guard let record = contracts[contractId] else { return Self.refuse(.notFound, "no contract \(contractId) is recorded") }
+            guard record.status == .active else { return Self.refuse(.failedPrecondition, "contract \(contractId) is already cancelled") }
         case .amendContract(let contract):
-            guard let document = try? ContractSigning.document(of: contract) else { return Self.refuse(3, "the amended contract does not decode") }
-            guard let record = contracts[document.contractId] else { return Self.refuse(5, "no contract \(document.contractId) is recorded") }
-            guard record.status == .active else { return Self.refuse(9, "contract \(document.contractId) is cancelled") }
+            guard let document = try? ContractSigning.document(of: contract) else { return Self.refuse(.invalidArgument, "the amended contract does not decode") }
+            guard let record = contracts[document.contractId] else { return Self.refuse(.notFound, "no contract \(document.contractId) is recorded") }
+            guard record.status == .active else { return Self.refuse(.failedPrecondition, "contract \(document.contractId) is cancelled") }
             guard document.version == record.document.version + 1 else {
-                return Self.refuse(9, "the amendment must be version \(record.document.version + 1) of \(document.contractId)")
+                return Self.refuse(.failedPrecondition, "the amendment must be version \(record.document.version + 1) of \(document.contractId)")
             }
             if let problem = revokedSigner(of: document) { return problem }
         case .revokeMember(let member):
-            guard !revoked.contains(member) else { return Self.refuse(6, "\(member) is already revoked") }
+            guard !revoked.contains(member) else { return Self.refuse(.alreadyExists, "\(member) is already revoked") }
         case .admitDataCenter(let seat):
             if let problem = membershipChangeProblem(at: height) { return problem }
             guard !seats(at: height).contains(where: { $0.publicKey == seat.publicKey || $0.name == seat.name }) else {
-                return Self.refuse(6, "data center \(seat.name) (or its key) is already a member")
+                return Self.refuse(.alreadyExists, "data center \(seat.name) (or its key) is already a member")
             }
         case .removeDataCenter(let key):
             if let problem = membershipChangeProblem(at: height) { return problem }
             let current = seats(at: height)
-            guard current.contains(where: { $0.publicKey == key }) else { return Self.refuse(5, "no data center has that key") }
-            guard current.count > 4 else { return Self.refuse(9, "4 data centers are the fewest that tolerate a Byzantine fault; none can be removed") }
+            guard current.contains(where: { $0.publicKey == key }) else { return Self.refuse(.notFound, "no data center has that key") }
+            guard current.count > 4 else { return Self.refuse(.failedPrecondition, "4 data centers are the fewest that tolerate a Byzantine fault; none can be removed") }
         }
         return nil
     }
 
     private func membershipChangeProblem(at height: UInt64) -> TransactionRejection? {
         if let pending = pendingMembership(at: height) {
-            return Self.refuse(9, "a membership change takes effect after height \(pending.after); propose the next one after it")
+            return Self.refuse(.failedPrecondition, "a membership change takes effect after height \(pending.after); propose the next one after it")
         }
         return nil
     }
@@ -240,20 +260,20 @@ public struct LedgerRules: ExecutionRules {
     /// The voter and the proposal, or why the vote is refused.
     private func voteCheck(_ vote: Vote, by submitter: Data, at height: UInt64) -> Result<(DataCenterSeat, ProposalRecord), TransactionRejection> {
         guard let voter = seat(of: submitter, at: height) else {
-            return .failure(Self.refuse(7, "only a data center of the current membership may vote"))
+            return .failure(Self.refuse(.permissionDenied, "only a data center of the current membership may vote"))
         }
-        guard let record = proposals[vote.proposalId] else { return .failure(Self.refuse(5, "no proposal \(vote.proposalId)")) }
+        guard let record = proposals[vote.proposalId] else { return .failure(Self.refuse(.notFound, "no proposal \(vote.proposalId)")) }
         guard seats(at: record.openedAt).contains(where: { $0.publicKey == voter.publicKey }) else {
-            return .failure(Self.refuse(7, "\(voter.name) joined after proposal \(vote.proposalId) opened; its electorate votes"))
+            return .failure(Self.refuse(.permissionDenied, "\(voter.name) joined after proposal \(vote.proposalId) opened; its electorate votes"))
         }
         if record.status == .open, height > record.openedAt + policy.votingWindow {
-            return .failure(Self.refuse(9, "proposal \(vote.proposalId) expired after height \(record.openedAt + policy.votingWindow)"))
+            return .failure(Self.refuse(.failedPrecondition, "proposal \(vote.proposalId) expired after height \(record.openedAt + policy.votingWindow)"))
         }
         guard record.status == .open else {
-            return .failure(Self.refuse(9, "proposal \(vote.proposalId) is \(record.status.rawValue) since height \(record.decidedAt ?? 0)"))
+            return .failure(Self.refuse(.failedPrecondition, "proposal \(vote.proposalId) is \(record.status.rawValue) since height \(record.decidedAt ?? 0)"))
         }
         guard !record.votes.contains(where: { $0.dataCenter == voter.name }) else {
-            return .failure(Self.refuse(6, "\(voter.name) has already voted on proposal \(vote.proposalId)"))
+            return .failure(Self.refuse(.alreadyExists, "\(voter.name) has already voted on proposal \(vote.proposalId)"))
         }
         return .success((voter, record))
     }
@@ -328,7 +348,7 @@ public struct LedgerRules: ExecutionRules {
         return nil
     }
 
-    static func refuse(_ code: Int, _ reason: String) -> TransactionRejection { TransactionRejection(code: code, reason: reason) }
+    static func refuse(_ code: StatusCode, _ reason: String) -> TransactionRejection { TransactionRejection(code: code, reason: reason) }
 
     // MARK: Queries
 

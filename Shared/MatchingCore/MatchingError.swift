@@ -1,10 +1,10 @@
-import Bus
+import GridProtocol
 
 /// Why matching refuses a request; each case maps to one status code.
 public enum MatchingError: Error, Equatable, StatusConvertible {
     case invalid(field: String, reason: String)
     case notFound(String)
-    /// The order or round is not in a state that allows this, or the plan has no room left (9).
+    /// The order or round is not in a state that allows this, or the plan has no room left.
     case failedPrecondition(String)
     case forbidden(String)
 

@@ -1,3 +1,4 @@
+import Foundation
 import Messages
 
 /// The checks of a bilateral trade order, and of its life: open → confirmed or rejected, by
@@ -20,6 +21,44 @@ public enum OrderRules {
                 throw .invalid(field: "monthly_split[\(index)].mwh", reason: "must be in (0, \(Int(maxMwh))]")
             }
         }
+    }
+
+    /// A new open order from a validated request, created by `creator` (its seller or its buyer).
+    public static func create(
+        _ request: CreateOrderRequest, by creator: String, id: String, nowMs: Int64, signature: PartySignature
+    ) throws(MatchingError) -> TradeOrder {
+        guard creator == request.seller || creator == request.buyer else {
+            throw .forbidden("the creator of an order must be its seller or its buyer")
+        }
+        try validate(request)
+        let months = request.monthlySplit.map(\.month).sorted()
+        guard let first = months.first, let last = months.last else {
+            throw .invalid(field: "monthly_split", reason: "must name at least one month")
+        }
+        return TradeOrder(
+            id: id, creator: creator, createdAtMs: nowMs, seller: request.seller, buyer: request.buyer,
+            mwh: request.monthlySplit.reduce(0) { $0 + $1.mwh }, price: request.price, periodStart: first, periodEnd: last,
+            monthlySplit: request.monthlySplit, status: .open, signatures: [signature]
+        )
+    }
+
+    /// A rejection must say why; checked before the order is looked up.
+    public static func checkReason(confirm: Bool, reason: String?) throws(MatchingError) {
+        if !confirm, reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
+            throw .invalid(field: "reason", reason: "is required to reject")
+        }
+    }
+
+    /// The order once `caller` confirmed (with its signed consent added) or rejected it.
+    public static func decided(
+        _ order: TradeOrder, by caller: String, confirm: Bool, reason: String?, nowMs: Int64, signature: PartySignature
+    ) throws(MatchingError) -> TradeOrder {
+        var order = order
+        order.status = try decide(order, by: caller, confirm: confirm)
+        order.reason = confirm ? nil : reason
+        order.decidedAtMs = nowMs
+        if confirm { order.signatures = (order.signatures ?? []) + [signature] }
+        return order
     }
 
     /// The new status when `caller` decides an order; only the counterparty of its creator may.

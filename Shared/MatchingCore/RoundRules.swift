@@ -27,10 +27,55 @@ public enum RoundRules {
         }
     }
 
-    /// What a round closed with these offers decides: the game's best coalition serves the
-    /// demand at the clearing price and shares the gain by Shapley value; or why it failed.
+    /// A consumer's new round on its published demand for the month, open until `nowMs + duration`.
+    /// `openRounds` are the rounds open now: one per consumer and month, so a demand is not bought
+    /// twice over.
+    public static func open(
+        _ request: OpenRoundRequest, pricing: Pricing, consumer: String, demand: Demand?, openRounds: [Round],
+        id: String, nowMs: Int64, openedBy: PartySignature
+    ) throws(MatchingError) -> Round {
+        guard let demand else { throw .failedPrecondition("\(consumer) has published no demand for \(request.month)") }
+        var round = Round(
+            id: id, consumer: consumer, month: request.month, demandMwh: demand.mwh, maxPrice: demand.maxPrice,
+            pricing: pricing.rawValue, deadlineMs: nowMs + request.durationMs, status: .open, offers: [], openedAtMs: nowMs
+        )
+        round.openedBy = openedBy
+        try checkOneOpen(round, among: openRounds)
+        return round
+    }
+
+    /// Refuses a second open round for the same consumer and month.
+    public static func checkOneOpen(_ round: Round, among openRounds: [Round]) throws(MatchingError) {
+        if openRounds.contains(where: { $0.consumer == round.consumer && $0.month == round.month && $0.id != round.id }) {
+            throw .failedPrecondition("\(round.consumer) already has an open round for \(round.month)")
+        }
+    }
+
+    /// The round with `generator`'s offer in it (replacing an earlier one), if the round still
+    /// takes offers and the generator's plan has room for the offer's max besides what it sold.
+    public static func accept(
+        _ request: SubmitOfferRequest, from generator: String, into round: Round, planMaxMw: Double?, committedMwh: Double,
+        nowMs: Int64, signature: PartySignature
+    ) throws(MatchingError) -> Round {
+        guard round.status == .open, nowMs < round.deadlineMs else { throw .failedPrecondition("round \(round.id) is closed") }
+        try OrderRules.checkCapacity(month: round.month, planMaxMw: planMaxMw, committedMwh: committedMwh, addingMwh: request.maxMwh, seller: generator)
+        var offer = RoundOffer(
+            generator: generator, minMwh: request.minMwh, maxMwh: request.maxMwh,
+            a: request.a, b: request.b, c: request.c, k: request.k, submittedAtMs: nowMs
+        )
+        offer.signature = signature
+        var round = round
+        round.offers.removeAll { $0.generator == generator }
+        round.offers.append(offer)
+        round.offerCount = round.offers.count
+        return round
+    }
+
+    /// What a round closed with these offers decides: the coalition that serves, S* (the best
+    /// one), delivers the demand at the clearing price and is paid by the game among S* alone
+    /// (SPEC.md section 4, "Who is paid when the best coalition is not everyone"); or why it failed.
     public enum Clearing: Equatable, Sendable {
-        case cleared(price: Double, outputs: [String: Double], value: Double, shapley: [String: Double])
+        case cleared(price: Double, outputs: [String: Double], payout: Payout)
         case failed(String)
     }
 
@@ -54,8 +99,9 @@ public enum RoundRules {
         guard result.clearingPrice <= round.maxPrice + 1e-9 else {
             return .failed("clearing price \(result.clearingPrice) is above the consumer's limit \(round.maxPrice)")
         }
+        // S* delivers; the Shapley split among every offer (`result.shapley`) is not what is paid.
         let outputs = result.best.outputs.filter { $0.value > 1e-9 }
-        return .cleared(price: result.clearingPrice, outputs: outputs, value: result.best.value, shapley: result.shapley.values)
+        return .cleared(price: result.clearingPrice, outputs: outputs, payout: result.payout)
     }
 }
 

@@ -1,4 +1,4 @@
-import Bus
+import GridProtocol
 
 /// `Metrics/Get`, answered by every service: the values its swift-metrics backend holds.
 public enum MetricsAPI {

@@ -1,4 +1,4 @@
-import Bus
+import GridProtocol
 
 /// Published by every service once its endpoints are bound.
 public struct ServiceStarted: Codable, Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Bus
+import GridProtocol
 
 /// Why the registry refuses a request; each case maps to one status code.
 public enum RegistryError: Error, Equatable, StatusConvertible {

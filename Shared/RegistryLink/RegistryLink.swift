@@ -4,23 +4,33 @@ import Credentials
 import Foundation
 import Logging
 import Messages
+import ServiceKit
+import ServiceLifecycle
 import Storage
 import Synchronization
 import X509
 
 /// What a service asks the registry: members, their plans and demands, the CA to trust, and
-/// (through a `RevocationFeed`) who was revoked.
-public final class RegistryLink: Sendable {
+/// (through a `RevocationFeed`) who was revoked. It is a `Service` of the process's group: `run`
+/// fetches the CA, then follows revocations until shutdown.
+public final class RegistryLink: Service, Sendable {
     public let client: RPCClient
     private let feed: RevocationFeed
+    private let revocationEvents: EventSubscriber
     private let authenticator = Mutex<Authenticator?>(nil)
     private let authorityCertificate = Mutex<Certificate?>(nil)
     private let logger: Logger
 
     public init(rpc: String, events: String, logger: Logger) throws {
         client = try RPCClient(endpoint: rpc)
-        feed = try RevocationFeed(rpc: client, events: events, logger: logger)
+        feed = RevocationFeed(client: client)
+        revocationEvents = try EventSubscriber(endpoint: events, rpc: client)
         self.logger = logger
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown { await self.connect() }
+        try await feed.follower(events: revocationEvents, logger: logger).run()
     }
 
     /// Fetches the trading center's CA certificate, retrying until the registry answers.
@@ -35,6 +45,7 @@ public final class RegistryLink: Sendable {
                 logger.info("trusting the registry's CA")
                 return
             } catch {
+                if Task.isCancelled { return }
                 logger.warning("registry not reachable yet; retrying", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
             }
@@ -43,9 +54,7 @@ public final class RegistryLink: Sendable {
 
     /// Authenticates a signed request, checks the permission table and records its nonce.
     public func caller(_ context: RequestContext, recordingIn store: SQLiteStore) async throws -> Caller {
-        guard let authenticator = authenticator.withLock({ $0 }) else {
-            throw RPCError(.unavailable, "this service has not reached the registry yet; try again")
-        }
+        guard let authenticator = authenticator.withLock({ $0 }) else { throw RegistryLinkError.notConnected }
         return try await authenticator.admit(context, recordingIn: store)
     }
 
@@ -76,7 +85,21 @@ public final class RegistryLink: Sendable {
         do {
             return try await call()
         } catch let error as RPCError where error.code == .unavailable || error.code == .deadlineExceeded {
-            throw RPCError(.unavailable, "the registry is unavailable (\(error.message)); try again")
+            throw RegistryLinkError.unreachable(error.message)
+        }
+    }
+}
+
+/// Why a service could not get what it needed from the registry: always worth a retry.
+public enum RegistryLinkError: Error, Equatable, StatusConvertible {
+    /// The CA has not been fetched yet, so no signed request can be checked.
+    case notConnected
+    case unreachable(String)
+
+    public var status: Status {
+        switch self {
+        case .notConnected: Status(code: .unavailable, message: "this service has not reached the registry yet; try again")
+        case let .unreachable(detail): Status(code: .unavailable, message: "the registry is unavailable (\(detail)); try again")
         }
     }
 }

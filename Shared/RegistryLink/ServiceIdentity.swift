@@ -4,6 +4,7 @@ import Crypto
 import Foundation
 import Logging
 import Messages
+import ServiceLifecycle
 import Synchronization
 
 /// The member a service signs as (the review service as the trading center, dispatch as the
@@ -57,9 +58,29 @@ public final class ServiceIdentity: Sendable {
                     warned = true
                 }
             } catch {
+                if Task.isCancelled { return }
                 logger.warning("registry not reachable for the service's certificate; retrying", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: .seconds(1))
         }
+    }
+}
+
+/// Acquiring the identity as a `Service` of the process's group: it asks the registry until the
+/// member is admitted, then waits for shutdown (a service that returned would stop the group).
+public struct IdentityAcquisition: Service {
+    let identity: ServiceIdentity
+    let registry: RegistryLink
+    let logger: Logger
+
+    public init(_ identity: ServiceIdentity, from registry: RegistryLink, logger: Logger) {
+        self.identity = identity
+        self.registry = registry
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown { await identity.acquire(from: registry, logger: logger) }
+        try? await gracefulShutdown()
     }
 }

@@ -8,11 +8,8 @@ public extension RegistryLink {
     /// The registry a service's settings name (`registry.endpoint`, `registry.events`); the defaults
     /// are the registry's own, so a bare service finds a bare registry.
     convenience init(settings: ServiceSettings, logger: Logger) throws {
-        try self.init(
-            rpc: settings.config.string(forKey: "registry.endpoint", default: "tcp://127.0.0.1:7101"),
-            events: settings.config.string(forKey: "registry.events", default: "tcp://127.0.0.1:7102"),
-            logger: logger
-        )
+        let registry = settings.upstream(.registry)
+        try self.init(rpc: registry.rpc, events: registry.events, logger: logger)
     }
 }
 

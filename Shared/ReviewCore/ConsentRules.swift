@@ -1,4 +1,5 @@
-import Auth
+import Credentials
+import GridProtocol
 import Foundation
 import Messages
 import X509

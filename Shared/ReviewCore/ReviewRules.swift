@@ -1,4 +1,4 @@
-import Auth
+import Credentials
 import Foundation
 import Messages
 import X509

@@ -21,25 +21,15 @@ public struct ServiceSettings: Sendable {
     /// Where the service reads its own settings (same precedence: environment, flags).
     public let config: ConfigReader
 
-    /// The default ports, the same as compose.yaml's, so a bare `registry` joins a bare `matching`.
-    public static func defaultPorts(_ service: ServiceName) -> (rpc: Int, events: Int) {
-        switch service {
-        case .registry: (7101, 7102)
-        case .matching: (7111, 7112)
-        case .review: (7121, 7122)
-        case .dispatch: (7131, 7132)
-        case .settlement: (7141, 7142)
-        case .ledger: (7201, 7202)
-        }
-    }
+    /// The default ports: `ServiceName.defaultPorts`, the one table.
+    public static func defaultPorts(_ service: ServiceName) -> (rpc: Int, events: Int) { service.defaultPorts }
 
     public init(service: ServiceName, config: ConfigReader) throws {
-        let ports = Self.defaultPorts(service)
         self.config = config
         self.service = service
         instance = config.string(forKey: "instance", default: service.rawValue)
-        rpcEndpoint = config.string(forKey: "rpc.endpoint", default: "tcp://127.0.0.1:\(ports.rpc)")
-        eventsEndpoint = config.string(forKey: "events.endpoint", default: "tcp://127.0.0.1:\(ports.events)")
+        rpcEndpoint = config.string(forKey: "rpc.endpoint", default: service.defaultEndpoints.rpc)
+        eventsEndpoint = config.string(forKey: "events.endpoint", default: service.defaultEndpoints.events)
         dataDirectory = config.string(forKey: "data.dir", default: "data/\(instance)")
         let level = config.string(forKey: "log.level", default: "info")
         guard let parsed = Logger.Level(rawValue: level) else {
@@ -51,6 +41,16 @@ public struct ServiceSettings: Sendable {
         heartbeatMilliseconds = try Self.positiveInt(config, "heartbeat.ms", default: 1000)
         // Under compose the instance name is the service's DNS name.
         advertiseHost = config.string(forKey: "advertise.host", default: instance)
+    }
+
+    /// Another service this one calls: `<service>.endpoint` and `<service>.events` (for example
+    /// `GRIDTRADE_REVIEW_ENDPOINT`), defaulting to the one table in `ServiceName`.
+    public func upstream(_ service: ServiceName) -> Upstream {
+        let defaults = service.defaultEndpoints
+        return Upstream(
+            rpc: config.string(forKey: ConfigKey("\(service.rawValue).endpoint"), default: defaults.rpc),
+            events: config.string(forKey: ConfigKey("\(service.rawValue).events"), default: defaults.events)
+        )
     }
 
     /// `tcp://0.0.0.0:7101` (a wildcard bind) as others reach it: `tcp://registry:7101`.

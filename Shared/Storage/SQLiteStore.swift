@@ -1,4 +1,4 @@
-import Bus
+import GridProtocol
 import Foundation
 import GRDB
 

@@ -83,8 +83,10 @@ public enum LocalPlan {
     static func rewriteEndpoints(_ value: String, hosts: Set<String>, portOffset: Int) -> String {
         let pattern = /tcp:\/\/([A-Za-z0-9_.*-]+):([0-9]+)/
         return value.replacing(pattern) { match in
+            // A port too long for an Int is left as written; binding it then says what is wrong.
+            guard let written = Int(match.output.2) else { return String(match.output.0) }
             let host = String(match.output.1)
-            let port = Int(match.output.2)! + portOffset
+            let port = written + portOffset
             let local = host == "*" || host == "0.0.0.0" || hosts.contains(host) ? "127.0.0.1" : host
             return "tcp://\(local):\(port)"
         }
@@ -146,7 +148,9 @@ public enum LocalPlan {
 
     /// Shifts the ports this node binds (`tcp://*:port`), not the addresses of others.
     private static func shiftBoundPorts(_ value: String, by shift: Int) -> String {
-        value.replacing(/tcp:\/\/\*:([0-9]+)/) { match in "tcp://*:\(Int(match.output.1)! + shift)" }
+        value.replacing(/tcp:\/\/\*:([0-9]+)/) { match in
+            Int(match.output.1).map { "tcp://*:\($0 + shift)" } ?? String(match.output.0)
+        }
     }
 
     /// Names in order, with numeric suffixes compared as numbers: ledger-2 before ledger-10.

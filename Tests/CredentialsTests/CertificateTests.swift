@@ -89,7 +89,7 @@ import Testing
 
     @Test func tamperedSignatureIsRefused() throws {
         let certificate = try ca.issue(memberID: "m1", role: .consumer, publicKey: memberKey.publicKey, now: testNow)
-        let der = CertificateDER.encode(certificate)
+        let der = try CertificateDER.encode(certificate)
         // The last byte is the low byte of the ECDSA signature's `s`.
         let tampered = try CertificateDER.decode(der.flippingByte(at: der.count - 1))
         #expect(throws: CertificateError.notIssuedByCA) {
@@ -99,7 +99,7 @@ import Testing
 
     @Test func tamperedSubjectIsRefused() throws {
         let certificate = try ca.issue(memberID: "alice", role: .consumer, publicKey: memberKey.publicKey, now: testNow)
-        var der = CertificateDER.encode(certificate)
+        var der = try CertificateDER.encode(certificate)
         let offset = try #require(der.offset(of: Data("alice".utf8)))
         der[der.startIndex + offset] = UInt8(ascii: "m")  // "mlice": still a well-formed certificate
         let tampered = try CertificateDER.decode(der)
@@ -110,10 +110,10 @@ import Testing
 
     @Test func pemAndBase64RoundTrip() throws {
         let certificate = try ca.issue(memberID: "m1", role: .consumer, publicKey: memberKey.publicKey, now: testNow)
-        let pem = CertificatePEM.encode(certificate)
+        let pem = try CertificatePEM.encode(certificate)
         #expect(pem.hasPrefix("-----BEGIN CERTIFICATE-----"))
         #expect(try CertificatePEM.decode(pem) == certificate)
-        #expect(try CertificateDER.fromBase64(CertificateDER.base64(certificate)) == certificate)
+        #expect(try CertificateDER.fromBase64(try CertificateDER.base64(certificate)) == certificate)
         #expect(throws: CertificateError.self) { try CertificatePEM.decode("junk") }
         #expect(throws: CertificateError.unreadable("not base64")) { try CertificateDER.fromBase64("%%%") }
     }
@@ -136,7 +136,7 @@ import Testing
         let certificate = try ca.issue(memberID: "m1", role: .consumer, publicKey: memberKey.publicKey, now: testNow)
         #expect(throws: CertificateAuthorityError.notAuthority) {
             try CertificateAuthority(
-                privateKeyPEM: MemberKey.privateKeyPEM(memberKey), certificatePEM: CertificatePEM.encode(certificate))
+                privateKeyPEM: MemberKey.privateKeyPEM(memberKey), certificatePEM: try CertificatePEM.encode(certificate))
         }
     }
 

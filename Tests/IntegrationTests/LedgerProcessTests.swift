@@ -46,6 +46,27 @@ final class LedgerRig: Sendable {
         }
     }
 
+    /// Waits until `check` holds for as long as the data centers make progress: fails only when
+    /// the lowest height among them has not moved for `stall`. A loaded CI machine may need
+    /// minutes to order a membership change's empty blocks; a stuck cluster is still caught.
+    func eventuallyWhileProgressing(_ what: String, stall: Duration = .seconds(60), _ check: () async -> Bool) async throws {
+        var lowest: UInt64 = 0
+        var lastMove = ContinuousClock.now
+        while !(await check()) {
+            var heights: [UInt64] = []
+            for index in clients.indices { if let status = try? await status(index) { heights.append(status.height) } }
+            if let now = heights.min(), now > lowest {
+                lowest = now
+                lastMove = .now
+            }
+            guard lastMove.duration(to: .now) < stall else {
+                Issue.record("no progress for \(stall) (lowest height \(lowest)) waiting until \(what)")
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
     func stop() async {
         clients.forEach { $0.close() }
         for node in nodes { await node.stop() }

@@ -104,7 +104,7 @@ struct MatchingProcessTests {
             func credentials(_ name: String, _ signer: MemberSigner) throws -> [String] {
                 let key = files.appendingPathComponent("\(name).pem"), cert = files.appendingPathComponent("\(name)-cert.pem")
                 try MemberKey.write(privateKey: signer.privateKey, to: key.path)
-                try Data(CertificatePEM.encode(try #require(signer.certificate)).utf8).write(to: cert)
+                try Data(try CertificatePEM.encode(try #require(signer.certificate)).utf8).write(to: cert)
                 return ["--key", key.path, "--cert", cert.path]
             }
             let gridtrade = binDirectory.appendingPathComponent("gridtrade")

@@ -48,7 +48,7 @@ struct MembershipProcessTests {
             try await node.waitHealthy()
             let client = try RPCClient(endpoint: node.rpcEndpoint, maxMessageBytes: 32 << 20)
             defer { client.close() }
-            try await rig.eventually("the five data centers run the new membership", timeout: .seconds(40)) {
+            try await rig.eventuallyWhileProgressing("the five data centers run the new membership") {
                 var statuses = [(try? await client.call(LedgerAPI.status, Empty(), deadline: .seconds(2)))]
                 for index in 0..<4 { statuses.append(try? await rig.status(index)) }
                 return statuses.allSatisfy { ($0?.height ?? 0) >= activation && $0?.dataCenters == 5 } && statuses[0]?.index == 4
@@ -89,7 +89,7 @@ struct MembershipProcessTests {
             let removed = try await client.call(LedgerAPI.getProposal, ProposalQuery(proposalId: removal.transactionId))
             let second = try #require(removed.activatesAfter)
             #expect(removed.status == .passed)
-            try await rig.eventually("the four remaining data centers run alone", timeout: .seconds(40)) {
+            try await rig.eventuallyWhileProgressing("the four remaining data centers run alone") {
                 var remaining = [(try? await client.call(LedgerAPI.status, Empty(), deadline: .seconds(2)))]
                 for index in 0..<3 { remaining.append(try? await rig.status(index)) }
                 let gone = try? await rig.status(3)

@@ -4,6 +4,7 @@ import Credentials
 import Foundation
 import Glibc
 import Messages
+import RegistryLink
 import Testing
 import TestSupport
 
@@ -166,7 +167,11 @@ struct RegistryProcessTests {
     func revocationReachesOtherServices() async throws {
         let rig = try await RegistryRig()
         let plant = try await rig.admit(RegistryRig.generatorRequest(licence: "LIC-R"))
-        let feed = try RevocationFeed(rpc: RPCClient(endpoint: rig.process.rpcEndpoint), events: rig.process.eventsEndpoint, logger: .init(label: "test"))
+        let registry = try RPCClient(endpoint: rig.process.rpcEndpoint)
+        let feed = RevocationFeed(client: registry)
+        let follower = feed.follower(events: try EventSubscriber(endpoint: rig.process.eventsEndpoint, rpc: registry), logger: .init(label: "test"))
+        let following = Task { try await follower.run() }
+        defer { following.cancel() }
         let subscriber = try EventSubscriber(endpoint: rig.process.eventsEndpoint, rpc: rig.client)
         let events = subscriber.subscribe(RegistryAPI.memberRevoked)
         // Another service's authenticator, trusting the same CA and fed by the registry.

@@ -27,10 +27,10 @@ struct GovernanceTests {
         chain.record(try members.contract(order: "o-1"))
         // A member's own key is not a data center's, even with a certificate.
         let proposal = chain.submit(.proposal(Proposal(action: .cancelContract(contractId: "ct-o-1"), reason: "r")), by: members.tradingCenter.privateKey)
-        #expect(proposal?.code == 7)
+        #expect(proposal?.code == .permissionDenied)
         let id = try chain.propose(.cancelContract(contractId: "ct-o-1"))
         let vote = chain.submit(.vote(Vote(proposalId: id, approve: true)), by: P256.Signing.PrivateKey())
-        #expect(vote?.code == 7)
+        #expect(vote?.code == .permissionDenied)
         #expect(chain.rules.proposals[id]?.votes.isEmpty == true)
     }
 
@@ -42,12 +42,12 @@ struct GovernanceTests {
         let id = try chain.propose(.cancelContract(contractId: "ct-o-1"))
         #expect(chain.vote(id, true, by: 2) == nil)
         let twice = chain.vote(id, false, by: 2)
-        #expect(twice?.code == 6)
+        #expect(twice?.code == .alreadyExists)
         #expect(chain.rules.proposals[id]?.votes.map(\.approve) == [true])
         let unknown = chain.vote(String(repeating: "0", count: 64), true, by: 1)
-        #expect(unknown?.code == 5)
+        #expect(unknown?.code == .notFound)
         let cancelUnknown = chain.submit(.proposal(Proposal(action: .cancelContract(contractId: "ct-o-404"), reason: "r")), by: chain.dataCenters[0].key)
-        #expect(cancelUnknown?.code == 5)
+        #expect(cancelUnknown?.code == .notFound)
     }
 
     @Test("a proposal records its proposer, electorate and required votes when it opens")
@@ -114,7 +114,7 @@ struct GovernanceTests {
         #expect(contract.updatedAt == chain.height)
         // A second cancellation of a cancelled contract makes no sense any more.
         let again = chain.submit(.proposal(Proposal(action: .cancelContract(contractId: "ct-o-1"), reason: "r")), by: chain.dataCenters[1].key)
-        #expect(again?.code == 9)
+        #expect(again?.code == .failedPrecondition)
     }
 
     @Test("a vote on a decided proposal is refused with 9")
@@ -125,7 +125,7 @@ struct GovernanceTests {
         let id = try chain.propose(.cancelContract(contractId: "ct-o-1"))
         chain.approve(id, by: [0, 1, 2])
         let late = chain.vote(id, true, by: 3)
-        #expect(late?.code == 9)
+        #expect(late?.code == .failedPrecondition)
         #expect(chain.rules.proposals[id]?.votes.count == 3)
     }
 
@@ -175,7 +175,7 @@ struct GovernanceTests {
         #expect(last == nil)
         #expect(chain.rules.proposals[id]?.status == .open)
         let late = chain.vote(id, true, by: 2, at: openedAt + 11)
-        #expect(late?.code == 9)
+        #expect(late?.code == .failedPrecondition)
         // Expiry is recorded by the next transaction the block at that height takes (a refused one
         // should change nothing; see LedgerRecordingTests), here an opaque note.
         #expect(chain.apply(P256TransactionVerifier.sign(payload: Data("note".utf8), with: P256.Signing.PrivateKey()), at: openedAt + 11) == nil)
@@ -210,12 +210,12 @@ struct GovernanceTests {
         #expect(chain.rules.proposals[id]?.status == .passed)
         #expect(chain.rules.revoked == [members.generator.memberID])
         let later = chain.submit(.contract(try members.contract(order: "o-2")), by: P256.Signing.PrivateKey())
-        #expect(later?.code == 7)
+        #expect(later?.code == .permissionDenied)
         #expect(chain.rules.contracts["ct-o-2"] == nil)
         #expect(chain.rules.contracts["ct-o-1"]?.status == .active)
         // Revoking twice is refused.
         let twice = chain.submit(.proposal(Proposal(action: .revokeMember(memberId: members.generator.memberID), reason: "r")), by: chain.dataCenters[0].key)
-        #expect(twice?.code == 6)
+        #expect(twice?.code == .alreadyExists)
     }
 
     @Test("an amendment passed by vote records version 2 in the proposal's transaction")
@@ -224,7 +224,7 @@ struct GovernanceTests {
         var chain = Chain()
         chain.record(try members.contract(order: "o-1"))
         let wrongVersion = chain.submit(.proposal(Proposal(action: .amendContract(try members.contract(order: "o-1", version: 3)), reason: "r")), by: chain.dataCenters[0].key)
-        #expect(wrongVersion?.code == 9)
+        #expect(wrongVersion?.code == .failedPrecondition)
         let amended = try members.contract(order: "o-1", version: 2, price: 43)
         let id = try chain.propose(.amendContract(amended))
         let openedAt = chain.height

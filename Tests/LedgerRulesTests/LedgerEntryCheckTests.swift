@@ -19,9 +19,9 @@ struct LedgerEntryCheckTests {
         let check = LedgerEntryCheck(certificates: { nil }, isRevoked: { _ in false })
         let submitter = P256.Signing.PrivateKey()
         let contract = Chain.transaction(.contract(try members.contract(order: "o-1")), by: submitter)
-        #expect(check.problem(contract)?.code == 14)
+        #expect(check.problem(contract)?.code == .unavailable)
         let amendment = Chain.transaction(.proposal(Proposal(action: .amendContract(try members.contract(order: "o-1", version: 2)), reason: "r")), by: submitter)
-        #expect(check.problem(amendment)?.code == 14)
+        #expect(check.problem(amendment)?.code == .unavailable)
         #expect(check.problem(Chain.transaction(.vote(Vote(proposalId: "ab", approve: true)), by: submitter)) == nil)
         #expect(check.problem(P256TransactionVerifier.sign(payload: Data("note".utf8), with: submitter)) == nil)
     }
@@ -40,14 +40,14 @@ struct LedgerEntryCheckTests {
         let forger = MemberSigner(memberID: members.dispatchCenter.memberID, privateKey: P256.Signing.PrivateKey(), certificate: members.dispatchCenter.certificate)
         contract = try ContractSigning.sign(contract, by: forger)
         let transaction = Chain.transaction(.contract(contract), by: P256.Signing.PrivateKey())
-        #expect(Self.check(members).problem(transaction)?.code == 16)
+        #expect(Self.check(members).problem(transaction)?.code == .unauthenticated)
     }
 
     @Test("a revoked party refuses the contract with 7; the same contract passes when no one is revoked")
     func revokedParty() throws {
         let members = try Members()
         let transaction = Chain.transaction(.contract(try members.contract(order: "o-1")), by: P256.Signing.PrivateKey())
-        #expect(Self.check(members, revoked: [members.consumer.memberID]).problem(transaction)?.code == 7)
+        #expect(Self.check(members, revoked: [members.consumer.memberID]).problem(transaction)?.code == .permissionDenied)
         #expect(Self.check(members, revoked: ["m-someone-else"]).problem(transaction) == nil)
     }
 
@@ -59,13 +59,13 @@ struct LedgerEntryCheckTests {
         // Signed by another key than the submitter it names.
         let otherKey = Chain.transaction(.contract(try members.contract(order: "o-1")), by: P256.Signing.PrivateKey())
         let wrongSigner = Transaction(payload: good.payload, submitter: good.submitter, signature: otherKey.signature)
-        #expect(Self.check(members).problem(wrongSigner)?.code == 16)
+        #expect(Self.check(members).problem(wrongSigner)?.code == .unauthenticated)
         // The right signature over another payload.
         let vote = Chain.transaction(.vote(Vote(proposalId: "ab", approve: true)), by: key)
         let swappedPayload = Transaction(payload: vote.payload, submitter: good.submitter, signature: good.signature)
-        #expect(Self.check(members).problem(swappedPayload)?.code == 16)
+        #expect(Self.check(members).problem(swappedPayload)?.code == .unauthenticated)
         // Even without the CA: the submitter's signature comes first.
-        #expect(LedgerEntryCheck(certificates: { nil }, isRevoked: { _ in false }).problem(wrongSigner)?.code == 16)
+        #expect(LedgerEntryCheck(certificates: { nil }, isRevoked: { _ in false }).problem(wrongSigner)?.code == .unauthenticated)
         #expect(Self.check(members).problem(good) == nil)
     }
 
@@ -75,11 +75,11 @@ struct LedgerEntryCheckTests {
         let key = P256.Signing.PrivateKey()
         let check = Self.check(members)
         let rewrite = P256TransactionVerifier.sign(payload: Data(#"{"type":"proposal","body":{"action":{"type":"rewrite_block"},"reason":"r"}}"#.utf8), with: key)
-        #expect(check.problem(rewrite)?.code == 3)
+        #expect(check.problem(rewrite)?.code == .invalidArgument)
         let badSeat = DataCenterSeat(name: "ledger-5", publicKey: Data("not a key".utf8).base64EncodedString(), endpoint: "tcp://127.0.0.1:1")
-        #expect(check.problem(Chain.transaction(.proposal(Proposal(action: .admitDataCenter(badSeat), reason: "r")), by: key))?.code == 3)
-        #expect(check.problem(Chain.transaction(.proposal(Proposal(action: .cancelContract(contractId: ""), reason: "r")), by: key))?.code == 3)
-        #expect(check.problem(Chain.transaction(.proposal(Proposal(action: .revokeMember(memberId: ""), reason: "r")), by: key))?.code == 3)
+        #expect(check.problem(Chain.transaction(.proposal(Proposal(action: .admitDataCenter(badSeat), reason: "r")), by: key))?.code == .invalidArgument)
+        #expect(check.problem(Chain.transaction(.proposal(Proposal(action: .cancelContract(contractId: ""), reason: "r")), by: key))?.code == .invalidArgument)
+        #expect(check.problem(Chain.transaction(.proposal(Proposal(action: .revokeMember(memberId: ""), reason: "r")), by: key))?.code == .invalidArgument)
         #expect(check.problem(Chain.transaction(.proposal(Proposal(action: .admitDataCenter(DataCenter(5).seat), reason: "r")), by: key)) == nil)
     }
 }

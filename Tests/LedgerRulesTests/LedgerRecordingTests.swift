@@ -2,6 +2,7 @@ import Consensus
 import Contracts
 import Crypto
 import Foundation
+import GridProtocol
 import LedgerRules
 import Testing
 
@@ -22,7 +23,7 @@ struct LedgerRecordingTests {
         // Another signing of the same order (fresh copies, other bytes) is still the same contract.
         let again = try members.contract(order: "o-1", price: 99)
         #expect(again != first)
-        #expect(chain.submit(.contract(again), by: P256.Signing.PrivateKey())?.code == 6)
+        #expect(chain.submit(.contract(again), by: P256.Signing.PrivateKey())?.code == .alreadyExists)
         #expect(chain.rules.contracts["ct-o-1"]?.contract == first)
         #expect(chain.rules.contracts(member: members.gridCompany.memberID, period: nil, fromHeight: 0).map(\.contractId) == ["ct-o-1"])
     }
@@ -31,7 +32,7 @@ struct LedgerRecordingTests {
     func newContractIsVersionOne() throws {
         let members = try Members()
         var chain = Chain()
-        #expect(chain.submit(.contract(try members.contract(order: "o-2", version: 2)), by: P256.Signing.PrivateKey())?.code == 3)
+        #expect(chain.submit(.contract(try members.contract(order: "o-2", version: 2)), by: P256.Signing.PrivateKey())?.code == .invalidArgument)
         #expect(chain.rules.contracts.isEmpty)
     }
 
@@ -53,7 +54,7 @@ struct LedgerRecordingTests {
 
         let before = chain.state
         let rejection = chain.apply(P256TransactionVerifier.sign(payload: payload, with: chain.dataCenters[0].key))
-        #expect(rejection?.code == 3)
+        #expect(rejection?.code == .invalidArgument)
         #expect(chain.state == before)
         #expect(chain.rules.notes == 0)
     }
@@ -63,7 +64,7 @@ struct LedgerRecordingTests {
         var chain = Chain()
         for payload in [#"{"type":"block","body":{}}"#, #"{"type":"vote"}"#, #"{"type":5}"#] {
             let rejection = chain.apply(P256TransactionVerifier.sign(payload: Data(payload.utf8), with: chain.dataCenters[0].key))
-            #expect(rejection?.code == 3, "\(payload)")
+            #expect(rejection?.code == .invalidArgument, "\(payload)")
         }
         #expect(chain.rules.notes == 0)
         for payload in ["{not json", #"{"contract":"c-42"}"#, "plain text"] {
@@ -97,14 +98,14 @@ struct LedgerRecordingTests {
         chain.approve(open, by: [1])
         let outsider = P256.Signing.PrivateKey()
         let height = chain.height
-        let refused: [(Transaction, Int)] = [
-            (Chain.transaction(.contract(try members.contract(order: "o-4")), by: outsider), 6),
-            (Chain.transaction(.vote(Vote(proposalId: open, approve: true)), by: outsider), 7),
-            (Chain.transaction(.vote(Vote(proposalId: open, approve: true)), by: chain.dataCenters[1].key), 6),
-            (Chain.transaction(.vote(Vote(proposalId: "00", approve: true)), by: chain.dataCenters[2].key), 5),
-            (Chain.transaction(.proposal(Proposal(action: .revokeMember(memberId: "m-x"), reason: "r")), by: outsider), 7),
-            (Chain.transaction(.proposal(Proposal(action: .cancelContract(contractId: "ct-none"), reason: "r")), by: chain.dataCenters[0].key), 5),
-            (Chain.transaction(.proposal(Proposal(action: .removeDataCenter(publicKey: chain.dataCenters[3].seat.publicKey), reason: "r")), by: chain.dataCenters[0].key), 9),
+        let refused: [(Transaction, StatusCode)] = [
+            (Chain.transaction(.contract(try members.contract(order: "o-4")), by: outsider), .alreadyExists),
+            (Chain.transaction(.vote(Vote(proposalId: open, approve: true)), by: outsider), .permissionDenied),
+            (Chain.transaction(.vote(Vote(proposalId: open, approve: true)), by: chain.dataCenters[1].key), .alreadyExists),
+            (Chain.transaction(.vote(Vote(proposalId: "00", approve: true)), by: chain.dataCenters[2].key), .notFound),
+            (Chain.transaction(.proposal(Proposal(action: .revokeMember(memberId: "m-x"), reason: "r")), by: outsider), .permissionDenied),
+            (Chain.transaction(.proposal(Proposal(action: .cancelContract(contractId: "ct-none"), reason: "r")), by: chain.dataCenters[0].key), .notFound),
+            (Chain.transaction(.proposal(Proposal(action: .removeDataCenter(publicKey: chain.dataCenters[3].seat.publicKey), reason: "r")), by: chain.dataCenters[0].key), .failedPrecondition),
         ]
         let before = chain.state
         for (transaction, code) in refused {
@@ -121,7 +122,7 @@ struct LedgerRecordingTests {
         // Past the window: a block holding only this refused vote. A data center that adopts the block
         // (without the refused transaction) applies nothing, so the builder must not change either.
         let rejection = chain.submit(.vote(Vote(proposalId: "00", approve: true)), by: chain.dataCenters[1].key, at: chain.height + 20)
-        #expect(rejection?.code == 5)
+        #expect(rejection?.code == .notFound)
         #expect(chain.state == before)
         #expect(chain.rules.proposals[open]?.status == .open)
     }

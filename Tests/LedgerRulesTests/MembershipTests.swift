@@ -47,7 +47,7 @@ struct MembershipTests {
 
         // Before activation the newcomer is not a data center yet; after it, it proposes and votes.
         let early = chain.submit(.proposal(Proposal(action: .revokeMember(memberId: "m-x"), reason: "r")), by: newcomer.key, at: after)
-        #expect(early?.code == 7)
+        #expect(early?.code == .permissionDenied)
         let proposal = P256TransactionVerifier.sign(payload: LedgerEntry.proposal(Proposal(action: .revokeMember(memberId: "m-x"), reason: "r")).encoded(), with: newcomer.key)
         #expect(chain.apply(proposal, at: after + 1) == nil)
         let opened = try #require(chain.rules.proposals[proposal.id.hex])
@@ -69,9 +69,9 @@ struct MembershipTests {
         let after = try #require(chain.rules.proposals[first]?.activatesAfter)
 
         let proposed = chain.submit(.proposal(Proposal(action: .admitDataCenter(sixth.seat), reason: "r")), by: chain.dataCenters[0].key)
-        #expect(proposed?.code == 9)
+        #expect(proposed?.code == .failedPrecondition)
         let removal = chain.submit(.proposal(Proposal(action: .removeDataCenter(publicKey: chain.dataCenters[3].seat.publicKey), reason: "r")), by: chain.dataCenters[0].key, at: after)
-        #expect(removal?.code == 9)
+        #expect(removal?.code == .failedPrecondition)
         // The racing proposal reaches its votes while the first is pending: overtaken, rejected.
         chain.vote(racing, true, by: 0, at: after)
         chain.vote(racing, true, by: 1, at: after)
@@ -89,9 +89,9 @@ struct MembershipTests {
         var chain = Chain()
         let removeLast = Proposal(action: .removeDataCenter(publicKey: chain.dataCenters[3].seat.publicKey), reason: "r")
         let refused = chain.submit(.proposal(removeLast), by: chain.dataCenters[0].key)
-        #expect(refused?.code == 9)
+        #expect(refused?.code == .failedPrecondition)
         let unknown = chain.submit(.proposal(Proposal(action: .removeDataCenter(publicKey: DataCenter(9).seat.publicKey), reason: "r")), by: chain.dataCenters[0].key)
-        #expect(unknown?.code == 5)
+        #expect(unknown?.code == .notFound)
 
         var five = Chain(dataCenters: 5)
         let id = try five.propose(.removeDataCenter(publicKey: five.dataCenters[4].seat.publicKey))
@@ -102,18 +102,18 @@ struct MembershipTests {
         // Removed: it can no longer vote.
         let other = try five.propose(.revokeMember(memberId: "m-x"), at: after + 1)
         let vote = five.vote(other, true, by: 4)
-        #expect(vote?.code == 7)
+        #expect(vote?.code == .permissionDenied)
     }
 
     @Test("a data center already seated (by key or by name) is not admitted again (6)")
     func admitTwice() {
         var chain = Chain()
         let sameKey = chain.submit(.proposal(Proposal(action: .admitDataCenter(chain.dataCenters[1].seat), reason: "r")), by: chain.dataCenters[0].key)
-        #expect(sameKey?.code == 6)
+        #expect(sameKey?.code == .alreadyExists)
         var renamed = DataCenter(7).seat
         renamed.name = "ledger-2"
         let sameName = chain.submit(.proposal(Proposal(action: .admitDataCenter(renamed), reason: "r")), by: chain.dataCenters[0].key)
-        #expect(sameName?.code == 6)
+        #expect(sameName?.code == .alreadyExists)
     }
 
     @Test("a data center admitted after a proposal opened is outside its electorate and cannot vote on it")
@@ -127,7 +127,7 @@ struct MembershipTests {
         // The old proposal's electorate is the 4 founders; the newcomer's vote would be a fifth of four.
         #expect(chain.rules.proposals[open]?.electorate == 4)
         let vote = chain.submit(.vote(Vote(proposalId: open, approve: false)), by: newcomer.key, at: after + 1)
-        #expect(vote?.code == 7)
+        #expect(vote?.code == .permissionDenied)
         #expect(chain.rules.proposals[open]?.votes.count == 0)
     }
 }

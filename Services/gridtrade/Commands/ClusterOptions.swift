@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bus
+import ClusterControl
 import Foundation
 
 struct ClusterOptions: ParsableArguments {

@@ -13,7 +13,7 @@ import Messages
 struct ContractCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contract",
-        abstract: "Draft, sign, record and read three-party contracts (signed by the five: consumer, generator(s), grid company, trading and dispatch center).",
+        abstract: "Draft, sign, record and read contracts (signed by every party: consumer, generator(s), grid company, trading center and dispatch center).",
         subcommands: [Draft.self, Sign.self, Submit.self, Show.self, List.self]
     )
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusterControl
 import Foundation
 import Glibc
 

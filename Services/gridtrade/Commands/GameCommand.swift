@@ -6,7 +6,7 @@ import Game
 struct GameCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "game",
-        abstract: "Split a demand among generators: clearing price, coalition values, Shapley shares, core check.",
+        abstract: "Split a demand among generators: clearing price, coalition values, Shapley shares, core check, payout.",
         discussion: """
             Input, JSON (unknown fields are refused, at both levels):
               {"name"?, "demand_mwh", "pricing"?: "paper" | "uniform",
@@ -14,17 +14,30 @@ struct GameCommand: ParsableCommand {
 
             Exact method (the default up to \(CooperativeGame.exactLimit) generators) prints
               {"clearing_price", "pricing", "coalitions", "shapley", "in_core",
-               "most_violated"? (when not in the core: {"members", "violation"})}
+               "most_violated"? (when not in the core: {"members", "violation"}), "payout"}
             where "coalitions" lists every non-empty coalition as
               {"members", "value", "feasible", "outputs": {id: MW}}
             (infeasible: value 0, feasible false, outputs {}).
+
+            "shapley" is the game among all generators (it shares v(N)). "payout" is
+            what a round pays: the coalition that serves, S* (greatest value; ties
+            within 1e-9 relative go to fewer members, then to the earlier generators),
+            plays the game among itself alone:
+              {"coalition": [ids of S*], "value": v(S*), "shares": {id: share}}
+            with a share for every generator, 0 outside S*. Its numbers are printed
+            in full: v(S*) is rounded to a power-of-two grid (a few units in the last
+            place) on which the shares add up to "value" exactly, in any order.
+            When S* has more than \(CooperativeGame.exactLimit) members the shares are sampled
+            (same --samples/--target/--seed) and "payout" adds "half_width_95"
+            {id: 95% half-width, 0 outside S*} and "samples".
 
             Sampled (--samples N, and/or --target): Shapley values from seeded
             random permutations. "coalitions" holds only the best coalition found
             (who serves the demand), "shapley_half_width_95" gives each share's 95%
             confidence half-width, "samples" the permutations used, and "in_core"
             is null: the core check needs every coalition's value, which sampling
-            never computes.
+            never computes. Up to \(CooperativeGame.exactLimit) generators S* is still found
+            exactly; above, by a local search from the best coalitions met.
 
             Above \(CooperativeGame.exactLimit) generators the exact method (2^n coalitions) runs only
             with --exact (at most \(CooperativeGame.exactHardLimit)); otherwise pass --samples or --target.
@@ -93,6 +106,7 @@ struct GameCommand: ParsableCommand {
                 json.key("violation"); json.number(violation)
                 json.close(UInt8(ascii: "}"))
             }
+            json.key("payout"); json.payout(result.payout, order: game.generators)
         } else {
             let plan = target.map { SamplingPlan(target: $0, maxSamples: samples ?? 1_000_000, seed: seed) }
                 ?? SamplingPlan(samples: samples!, seed: seed)
@@ -102,6 +116,7 @@ struct GameCommand: ParsableCommand {
             json.key("shapley_half_width_95"); json.shares(result.shapley.halfWidth95 ?? [:], order: game.generators)
             json.key("samples"); json.raw(String(result.shapley.samples ?? 0))
             json.key("in_core"); json.raw("null")
+            json.key("payout"); json.payout(result.payout, order: game.generators)
         }
         json.close(UInt8(ascii: "}"))
         json.newline()
@@ -251,6 +266,15 @@ struct JSONText {
         raw(text)
     }
 
+    /// The shortest text that reads back as the same double: the payout's shares must add up to
+    /// its value exactly, which 12 digits would lose.
+    mutating func exactNumber(_ value: Double) {
+        guard value.isFinite else { return raw("null") }
+        var text = "\(value)"
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        raw(text)
+    }
+
     mutating func string(_ value: String) {
         separate()
         quoted(value)
@@ -279,6 +303,24 @@ struct JSONText {
     mutating func shares(_ values: [String: Double], order: [GameGenerator]) {
         open(UInt8(ascii: "{"))
         for g in order { if let value = values[g.id] { key(g.id); number(value) } }
+        close(UInt8(ascii: "}"))
+    }
+
+    /// {"coalition", "value", "shares", "half_width_95"?, "samples"?}, every generator in the
+    /// shares (and half-widths), in the input's order.
+    mutating func payout(_ payout: Payout, order: [GameGenerator]) {
+        open(UInt8(ascii: "{"))
+        key("coalition"); strings(payout.coalition)
+        key("value"); exactNumber(payout.value)
+        key("shares"); open(UInt8(ascii: "{"))
+        for g in order { key(g.id); exactNumber(payout.shares[g.id] ?? 0) }
+        close(UInt8(ascii: "}"))
+        if let widths = payout.halfWidth95 {
+            key("half_width_95"); open(UInt8(ascii: "{"))
+            for g in order { key(g.id); number(widths[g.id] ?? 0) }
+            close(UInt8(ascii: "}"))
+        }
+        if let samples = payout.samples { key("samples"); raw(String(samples)) }
         close(UInt8(ascii: "}"))
     }
 

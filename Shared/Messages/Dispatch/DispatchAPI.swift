@@ -1,4 +1,4 @@
-import Bus
+import GridProtocol
 
 /// The dispatch service (the dispatch center): it security-checks every approved trade order on
 /// its network case, in review order, and signs each result.

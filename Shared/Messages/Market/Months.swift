@@ -17,7 +17,7 @@ public enum Months {
         let parts = month.split(separator: "-").compactMap { Int($0) }
         guard isValid(month), parts.count == 2 else { return nil }
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = .gmt
         guard let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: 1)) else { return nil }
         return Int64(date.timeIntervalSince1970 * 1000)
     }
@@ -26,7 +26,7 @@ public enum Months {
         let parts = month.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 2 else { return 0 }
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = .gmt
         guard let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: 1)),
               let days = calendar.range(of: .day, in: .month, for: date)?.count else { return 0 }
         return Double(days * 24)

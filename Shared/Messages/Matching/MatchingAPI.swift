@@ -1,4 +1,4 @@
-import Bus
+import GridProtocol
 
 /// The matching service's methods and events. State-changing methods are signed.
 public enum MatchingAPI {

@@ -46,18 +46,29 @@ public struct RoundOutcome: Codable, Sendable, Equatable {
     public var pricing: String
     /// The generators of the best coalition and their MWh.
     public var outputs: [String: Double]
+    /// v(S*), the value of the coalition that serves; exactly the sum of `shapley`.
     public var coalitionValue: Double
-    /// How the coalition's gain is shared: what settlement pays out.
+    /// What settlement pays out: each offer's Shapley value in the game among the serving
+    /// coalition S* alone, exactly 0 for an offer outside it (SPEC.md section 4).
     public var shapley: [String: Double]
     public var orderIds: [String]
+    /// When the shares were sampled (S* of more than 20 offers): each offer's 95% half-width and
+    /// the permutations sampled; absent when exact.
+    public var shapleyHalfWidth95: [String: Double]?
+    public var shapleySamples: Int?
 
-    public init(clearingPrice: Double, pricing: String, outputs: [String: Double], coalitionValue: Double, shapley: [String: Double], orderIds: [String]) {
+    public init(
+        clearingPrice: Double, pricing: String, outputs: [String: Double], coalitionValue: Double, shapley: [String: Double], orderIds: [String],
+        shapleyHalfWidth95: [String: Double]? = nil, shapleySamples: Int? = nil
+    ) {
         self.clearingPrice = clearingPrice
         self.pricing = pricing
         self.outputs = outputs
         self.coalitionValue = coalitionValue
         self.shapley = shapley
         self.orderIds = orderIds
+        self.shapleyHalfWidth95 = shapleyHalfWidth95
+        self.shapleySamples = shapleySamples
     }
 
     enum CodingKeys: String, CodingKey {
@@ -65,6 +76,8 @@ public struct RoundOutcome: Codable, Sendable, Equatable {
         case clearingPrice = "clearing_price"
         case coalitionValue = "coalition_value"
         case orderIds = "order_ids"
+        case shapleyHalfWidth95 = "shapley_half_width_95"
+        case shapleySamples = "shapley_samples"
     }
 }
 

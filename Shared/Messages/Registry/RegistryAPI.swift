@@ -1,4 +1,4 @@
-import Bus
+import GridProtocol
 
 /// The registry's methods and events. State-changing methods are signed (docs/protocol.md,
 /// "Signed requests"); queries are open.

@@ -1,4 +1,4 @@
-import Bus
+import GridProtocol
 
 /// The review service (the trading center's desk): it reviews every confirmed trade order on
 /// its own, from matching's events and a periodic sweep, and signs each decision.

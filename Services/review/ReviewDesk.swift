@@ -1,0 +1,70 @@
+import Bus
+import Credentials
+import Foundation
+import Messages
+import RegistryLink
+import ReviewCore
+import ServiceKit
+import Storage
+
+/// Reviews matching's confirmed trade orders as a `FollowerSource`: the next orders are the
+/// confirmed ones without a decision, in matching's order; handling one gathers its facts, asks
+/// `ReviewRules`, signs, stores the decision once per order and then publishes it. The store's
+/// decisions are the cursor, so a restart neither skips nor repeats an order.
+struct ReviewDesk: FollowerSource {
+    static let pageSize = 100
+
+    let store: SQLiteStore
+    let registry: RegistryLink
+    let matching: RPCClient
+    let identity: ServiceIdentity
+    let limits: ReviewLimits
+    let host: BusHost
+
+    func next() async throws -> [TradeOrder] {
+        // Not ready to sign: nothing to do until the next sweep.
+        guard identity.current != nil, registry.authority != nil else { return [] }
+        let orders = try await matching.call(MatchingAPI.listOrders, OrderListQuery(status: .confirmed)).orders
+        let decided = try await store.read { [orders] db in try ReviewStore.decided(orders.map(\.id), db) }
+        return Array(orders.lazy.filter { !decided.contains($0.id) }.prefix(Self.pageSize))
+    }
+
+    func handle(_ order: TradeOrder) async throws {
+        guard !(try await store.read { try ReviewStore.hasDecision(order.id, $0) }) else { return }
+        guard let signer = identity.current, let authority = registry.authority else { throw ReviewError.notReady }
+        let facts = try await gather(order)
+        let reasons = ReviewRules.reasons(order, facts, authority: authority)
+        let decision = ReviewDecision(
+            orderId: order.id, order: order, status: reasons.isEmpty ? .approved : .rejected, reasons: reasons,
+            reviewedAtMs: facts.nowMs, reviewer: signer.memberID
+        )
+        let statement = try StatementSignature.sign(decision, kind: SignedStatement.Kind.reviewDecision, by: signer)
+        let record = try await store.change { db -> SignedReviewDecision? in
+            guard !(try ReviewStore.hasDecision(order.id, db)) else { return nil }
+            let record = SignedReviewDecision(seq: try ReviewStore.nextSeq(db), decision: decision, statement: statement)
+            try ReviewStore.insert(record, db)
+            return record
+        }
+        guard let record else { return }
+        try host.events.publish(ReviewAPI.orderReviewed, record)
+        host.logger.info(
+            "trade order reviewed",
+            metadata: ["order.id": "\(order.id)", "review.status": "\(decision.status.rawValue)", "review.reasons": "\(reasons.count)"]
+        )
+    }
+
+    /// Everything `ReviewRules` looks at besides the order: the registry's members, plans and
+    /// revocations, and the energy already approved.
+    private func gather(_ order: TradeOrder) async throws -> ReviewFacts {
+        let months = order.monthlySplit.map(\.month)
+        var plans: [String: Double] = [:]
+        for month in Set(months) { plans[month] = try await registry.plan(order.seller, month)?.maxMw }
+        let seller = try await registry.member(order.seller)
+        let buyer = try await registry.member(order.buyer)
+        let revoked = Set([order.seller, order.buyer].filter(registry.isRevoked))
+        let approved = try await store.read { try ReviewStore.approvedMwh(seller: order.seller, months: months, $0) }
+        return ReviewFacts(
+            seller: seller, buyer: buyer, revoked: revoked, planMaxMw: plans, approvedMwh: approved, limits: limits, nowMs: Date().unixMilliseconds
+        )
+    }
+}
