@@ -25,10 +25,10 @@ struct LedgerQueries {
             return record
         }
         server.register(LedgerAPI.listContracts) { query, _ in
-            if let period = query.period, !Months.isValid(period) { throw LedgerError.invalidArgument("period must be a month, YYYY-MM") }
+            if let month = query.month, !Months.isValid(month) { throw LedgerError.invalidArgument("month must be YYYY-MM") }
             if let limit = query.limit, !(1...1_000).contains(limit) { throw LedgerError.invalidArgument("limit must be between 1 and 1000") }
             let (found, height) = book.read { rules in
-                (rules.contracts(member: query.memberId, period: query.period, fromHeight: query.fromHeight ?? 0), rules.height)
+                (rules.contracts(member: query.memberId, month: query.month, fromHeight: query.fromHeight ?? 0), rules.height)
             }
             return Self.page(found, limit: query.limit ?? 200, height: height)
         }

@@ -31,7 +31,7 @@ struct LedgerService {
         server.register(LedgerAPI.status) { _, _ in
             let status = await node.status()
             return LedgerStatus(
-                node: instance, index: status.index ?? -1, height: status.height, tip: status.tip, view: status.view,
+                dataCenter: instance, seat: status.index ?? -1, height: status.height, tip: status.tip, view: status.view,
                 primary: status.primary, viewActive: status.viewActive, dataCenters: status.dataCenters
             )
         }

@@ -52,10 +52,10 @@ final class RegistryService: Sendable {
             RevocationList(revocations: try await store.read { try RegistryStore.revocations($0) })
         }
         server.register(RegistryAPI.listPlans) { [store] query, _ in
-            PlanList(plans: try await store.read { try RegistryStore.list("plan", period: query.period, memberId: query.memberId, $0) })
+            PlanList(plans: try await store.read { try RegistryStore.list("plan", month: query.month, memberId: query.memberId, $0) })
         }
         server.register(RegistryAPI.listDemands) { [store] query, _ in
-            DemandList(demands: try await store.read { try RegistryStore.list("demand", period: query.period, memberId: query.memberId, $0) })
+            DemandList(demands: try await store.read { try RegistryStore.list("demand", month: query.month, memberId: query.memberId, $0) })
         }
     }
 
@@ -120,7 +120,7 @@ final class RegistryService: Sendable {
             guard let unit = member.generator else { throw RegistryError.forbidden("member '\(member.id)' has no registered units") }
             try Rules.validate(request, for: unit)
             return GenerationPlan(
-                memberId: member.id, period: request.period, minMw: request.minMw, maxMw: request.maxMw,
+                memberId: member.id, month: request.month, minMw: request.minMw, maxMw: request.maxMw,
                 a: request.a, b: request.b, c: request.c, k: request.k, publishedAtMs: Date().unixMilliseconds
             )
         }
@@ -130,12 +130,12 @@ final class RegistryService: Sendable {
         try await publish(context, table: "demand", topic: RegistryAPI.demandPublished) { member in
             guard let load = member.consumer else { throw RegistryError.forbidden("member '\(member.id)' has no registered load") }
             try Rules.validate(request, for: load)
-            return Demand(memberId: member.id, period: request.period, mwh: request.mwh, maxPrice: request.maxPrice, publishedAtMs: Date().unixMilliseconds)
+            return Demand(memberId: member.id, month: request.month, mwh: request.mwh, maxPrice: request.maxPrice, publishedAtMs: Date().unixMilliseconds)
         }
     }
 
-    /// A member publishes for a delivery period: checked against what it registered, stored
-    /// (replacing its earlier one for that period), then announced.
+    /// A member publishes for a delivery month: checked against what it registered, stored
+    /// (replacing its earlier one for that month), then announced.
     private func publish<Record: Codable & Sendable & PeriodRecord>(
         _ context: RequestContext,
         table: String,
@@ -146,7 +146,7 @@ final class RegistryService: Sendable {
         let record = try await store.change { db in
             guard let member = try RegistryStore.fetchMember(caller.memberID, db) else { throw RegistryError.unknownMember(caller.memberID) }
             let record = try make(member)
-            try RegistryStore.put(table, memberId: member.id, period: record.period, record, db)
+            try RegistryStore.put(table, memberId: member.id, month: record.month, record, db)
             return record
         }
         try host.events.publish(topic, record)
@@ -188,9 +188,9 @@ final class RegistryService: Sendable {
 
 }
 
-/// What a member publishes per delivery period.
+/// What a member publishes per delivery month.
 protocol PeriodRecord {
-    var period: String { get }
+    var month: String { get }
 }
 
 extension GenerationPlan: PeriodRecord {}

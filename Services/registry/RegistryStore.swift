@@ -34,6 +34,17 @@ enum RegistryStore {
                     }
                 }
             }
+            // One word per concept: a plan's or demand's delivery month is `month`, in the JSON
+            // bodies kept here and in the key column.
+            migrator.registerMigration("registry-v2-month") { db in
+                for table in ["plan", "demand"] {
+                    try db.execute(sql: "ALTER TABLE \(table) RENAME COLUMN period TO month")
+                    try db.execute(sql: """
+                        UPDATE \(table) SET body = json_set(json_remove(body, '$.period'), '$.month', json_extract(body, '$.period'))
+                        WHERE json_type(body, '$.period') IS NOT NULL
+                        """)
+                }
+            }
         }
     }
 
@@ -109,18 +120,18 @@ enum RegistryStore {
 
     // MARK: plans and demands
 
-    static func put<T: Encodable>(_ table: String, memberId: String, period: String, _ value: T, _ db: Database) throws {
+    static func put<T: Encodable>(_ table: String, memberId: String, month: String, _ value: T, _ db: Database) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO \(table) (member_id, period, body) VALUES (?, ?, ?)",
-            arguments: [memberId, period, try JSONColumn.encode(value)]
+            sql: "INSERT OR REPLACE INTO \(table) (member_id, month, body) VALUES (?, ?, ?)",
+            arguments: [memberId, month, try JSONColumn.encode(value)]
         )
     }
 
-    static func list<T: Decodable>(_ table: String, period: String?, memberId: String?, _ db: Database) throws -> [T] {
+    static func list<T: Decodable>(_ table: String, month: String?, memberId: String?, _ db: Database) throws -> [T] {
         try String.fetchAll(
             db,
-            sql: "SELECT body FROM \(table) WHERE (? IS NULL OR period = ?) AND (? IS NULL OR member_id = ?) ORDER BY period, member_id",
-            arguments: [period, period, memberId, memberId]
+            sql: "SELECT body FROM \(table) WHERE (? IS NULL OR month = ?) AND (? IS NULL OR member_id = ?) ORDER BY month, member_id",
+            arguments: [month, month, memberId, memberId]
         ).compactMap { try JSONColumn.decode($0) }
     }
 }

@@ -35,22 +35,22 @@ public struct ContractQuery: Codable, Sendable {
 public struct ContractListQuery: Codable, Sendable {
     /// Only contracts naming this member as a party.
     public var memberId: String?
-    /// Only contracts delivering in this month (YYYY-MM).
-    public var period: String?
+    /// Only contracts delivering in this delivery month (YYYY-MM).
+    public var month: String?
     /// Only contracts recorded or changed at or above this height.
     public var fromHeight: UInt64?
     /// Most contracts in the reply (default 200, at most 1,000); a height is never split.
     public var limit: Int?
 
-    public init(memberId: String? = nil, period: String? = nil, fromHeight: UInt64? = nil, limit: Int? = nil) {
+    public init(memberId: String? = nil, month: String? = nil, fromHeight: UInt64? = nil, limit: Int? = nil) {
         self.memberId = memberId
-        self.period = period
+        self.month = month
         self.fromHeight = fromHeight
         self.limit = limit
     }
 
     enum CodingKeys: String, CodingKey {
-        case period, limit
+        case month, limit
         case memberId = "member_id"
         case fromHeight = "from_height"
     }

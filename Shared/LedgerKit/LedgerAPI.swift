@@ -67,10 +67,10 @@ public struct TransactionQuery: Codable, Sendable {
 
 /// One data center's view of the chain.
 public struct LedgerStatus: Codable, Sendable, Equatable {
-    /// The instance name, e.g. `ledger-2`.
-    public var node: String
-    /// 0-based position among the data centers.
-    public var index: Int
+    /// The data center's instance name, e.g. `ledger-2`.
+    public var dataCenter: String
+    /// Its 0-based seat in the current membership; -1 when it holds none (removed, or not yet seated).
+    public var seat: Int
     /// Height of the last block stored with its certificate.
     public var height: UInt64
     /// Hex hash of that block's header (empty before the first block).
@@ -80,9 +80,9 @@ public struct LedgerStatus: Codable, Sendable, Equatable {
     public var viewActive: Bool
     public var dataCenters: Int
 
-    public init(node: String, index: Int, height: UInt64, tip: String, view: UInt64, primary: Int, viewActive: Bool, dataCenters: Int) {
-        self.node = node
-        self.index = index
+    public init(dataCenter: String, seat: Int, height: UInt64, tip: String, view: UInt64, primary: Int, viewActive: Bool, dataCenters: Int) {
+        self.dataCenter = dataCenter
+        self.seat = seat
         self.height = height
         self.tip = tip
         self.view = view
@@ -92,7 +92,8 @@ public struct LedgerStatus: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case node, index, height, tip, view, primary
+        case seat, height, tip, view, primary
+        case dataCenter = "data_center"
         case viewActive = "view_active"
         case dataCenters = "data_centers"
     }

@@ -352,13 +352,13 @@ public struct LedgerRules: ExecutionRules {
 
     // MARK: Queries
 
-    /// Contracts naming `member` (all if nil), whose delivery period overlaps `period` (YYYY-MM,
+    /// Contracts naming `member` (all if nil), whose delivery period includes `month` (YYYY-MM,
     /// all if nil), recorded or changed at or above `fromHeight`, in the order first recorded.
-    public func contracts(member: String?, period: String?, fromHeight: UInt64) -> [ContractRecord] {
+    public func contracts(member: String?, month: String?, fromHeight: UInt64) -> [ContractRecord] {
         let ids = member.map { contractsByMember[$0] ?? [] } ?? contractOrder
         return ids.compactMap { contracts[$0] }.filter { record in
             record.updatedAt >= fromHeight
-                && period.map { record.document.periodStart <= $0 && $0 <= record.document.periodEnd } ?? true
+                && month.map { record.document.periodStart <= $0 && $0 <= record.document.periodEnd } ?? true
         }
     }
 

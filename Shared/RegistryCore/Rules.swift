@@ -33,7 +33,7 @@ public enum Rules {
     }
 
     public static func validate(_ request: PublishPlanRequest, for unit: GeneratorDetails) throws(RegistryError) {
-        try period(request.period)
+        try month(request.month)
         try megawatts(request.minMw, "min_mw", allowZero: true)
         try megawatts(request.maxMw, "max_mw", allowZero: false)
         guard request.minMw <= request.maxMw else { throw .invalid(field: "max_mw", reason: "must be at least min_mw") }
@@ -43,7 +43,7 @@ public enum Rules {
     }
 
     public static func validate(_ request: PublishDemandRequest, for load: ConsumerDetails) throws(RegistryError) {
-        try period(request.period)
+        try month(request.month)
         guard request.mwh.isFinite, request.mwh > 0 else { throw .invalid(field: "mwh", reason: "must be positive") }
         // No more than the registered maximum demand held for a whole (31-day) month.
         let ceiling = load.maxDemandMw * 24 * 31
@@ -60,9 +60,9 @@ public enum Rules {
     }
 
     /// A delivery month, `YYYY-MM`.
-    public static func period(_ value: String) throws(RegistryError) {
+    public static func month(_ value: String) throws(RegistryError) {
         guard Months.isValid(value) else {
-            throw .invalid(field: "period", reason: "must be a month, YYYY-MM")
+            throw .invalid(field: "month", reason: "must be a delivery month, YYYY-MM")
         }
     }
 

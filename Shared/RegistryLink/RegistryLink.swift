@@ -73,11 +73,11 @@ public final class RegistryLink: Service, Sendable {
     public var authority: Certificate? { authorityCertificate.withLock { $0 } }
 
     public func plan(_ member: String, _ month: String) async throws -> GenerationPlan? {
-        try await ask { try await client.call(RegistryAPI.listPlans, PeriodQuery(period: month, memberId: member)).plans.first }
+        try await ask { try await client.call(RegistryAPI.listPlans, MonthQuery(month: month, memberId: member)).plans.first }
     }
 
     public func demand(_ member: String, _ month: String) async throws -> Demand? {
-        try await ask { try await client.call(RegistryAPI.listDemands, PeriodQuery(period: month, memberId: member)).demands.first }
+        try await ask { try await client.call(RegistryAPI.listDemands, MonthQuery(month: month, memberId: member)).demands.first }
     }
 
     /// A registry that cannot be reached is said to be the registry, not matching itself.

@@ -31,17 +31,17 @@ public struct LocalProcess: Codable, Sendable, Equatable {
 /// - a path under a named volume's mount point moves under `home/data/<service>`; a path under a
 ///   bind mount's target (`./deploy/cases:/usr/share/gridtrade/cases:ro`) moves to its source,
 ///   relative to `composeDirectory`;
-/// - ledger nodes: `ledgerNodes` keeps the first N of compose's `ledger-K` services, or adds
+/// - data centers: `dataCenters` keeps the first N of compose's `ledger-K` services, or adds
 ///   `ledger-5`... cloned from `ledger-1`, ports stepped as from `ledger-1` to `ledger-2`.
 public enum LocalPlan {
     public static let ledgerExecutable = "ledger"
 
     public static func make(
-        _ compose: ComposeFile, home: URL, ledgerNodes: Int? = nil, portOffset: Int = 0,
+        _ compose: ComposeFile, home: URL, dataCenters: Int? = nil, portOffset: Int = 0,
         composeDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     ) throws -> [LocalProcess] {
         var services = compose.services
-        if let ledgerNodes { services = try resizeLedger(services, to: ledgerNodes) }
+        if let dataCenters { services = try resizeLedger(services, to: dataCenters) }
         let names = Set(services.keys)
         return try services.keys.sorted(by: orderedNames).map { name in
             let service = services[name]!
@@ -98,7 +98,7 @@ public enum LocalPlan {
     }
 
     static func resizeLedger(_ services: [String: ComposeService], to count: Int) throws -> [String: ComposeService] {
-        guard count >= 1 else { throw TopologyError("--ledger-nodes must be at least 1") }
+        guard count >= 1 else { throw TopologyError("--data-centers must be at least 1") }
         let ledgers = ledgerNames(services)
         guard let first = ledgers.first, let template = services[first] else {
             throw TopologyError("compose file has no ledger service to scale")

@@ -19,15 +19,20 @@ struct ClusterTests {
             var healthy: Bool
         }
 
-        struct LedgerNode: Decodable {
-            var node: String
+        struct DataCenter: Decodable {
+            var dataCenter: String
             var height: UInt64
             var tip: String
             var view: UInt64
+
+            enum CodingKeys: String, CodingKey {
+                case height, tip, view
+                case dataCenter = "data_center"
+            }
         }
 
         var services: [Service]
-        var ledger: [LedgerNode]
+        var ledger: [DataCenter]
     }
 
     let gridtrade = binDirectory.appendingPathComponent("gridtrade")
@@ -77,7 +82,7 @@ struct ClusterTests {
         #expect(first.services.map(\.name) == expected.map(\.name))
         #expect(first.services.allSatisfy { $0.healthy })
         #expect(first.services.map(\.endpoint) == expected.map(\.rpcEndpoint))
-        #expect(first.ledger.map(\.node) == ["ledger-1", "ledger-2", "ledger-3", "ledger-4"])
+        #expect(first.ledger.map(\.dataCenter) == ["ledger-1", "ledger-2", "ledger-3", "ledger-4"])
         #expect(first.ledger.allSatisfy { $0.view == 0 })
         let pids = Dictionary(uniqueKeysWithValues: first.services.map { ($0.name, try! #require($0.pid)) })
 
@@ -110,14 +115,14 @@ struct ClusterTests {
         #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("data/ledger-4").path))
     }
 
-    @Test("--ledger-nodes 7 starts seven data centers")
+    @Test("--data-centers 7 starts seven data centers")
     func sevenLedgerNodes() async throws {
         try await withHome("cluster7") { home in try await sevenLedgerNodes(home) }
     }
 
     func sevenLedgerNodes(_ home: URL) async throws {
         let offset = Int.random(in: 17_500...25_000)
-        let up = try await run(gridtrade, ["up", "--home", home.path, "--file", compose.path, "--port-offset", "\(offset)", "--ledger-nodes", "7"])
+        let up = try await run(gridtrade, ["up", "--home", home.path, "--file", compose.path, "--port-offset", "\(offset)", "--data-centers", "7"])
         try #require(up.status == 0, "up failed: \(up.output) \(up.error)")
         let report = try await status(home)
         #expect(report.services.filter { $0.name.hasPrefix("ledger-") }.map(\.name) == (1...7).map { "ledger-\($0)" })

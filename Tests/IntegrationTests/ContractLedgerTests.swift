@@ -35,7 +35,7 @@ struct ContractLedgerTests {
             #expect(event.body.contractId == document.contractId)
 
             // A member's catch-up query finds it by member, month and height.
-            let mine = try await rig.ledger.clients[3].call(LedgerAPI.listContracts, ContractListQuery(memberId: rig.consumer.memberID, period: rig.desk.month, fromHeight: 1))
+            let mine = try await rig.ledger.clients[3].call(LedgerAPI.listContracts, ContractListQuery(memberId: rig.consumer.memberID, month: rig.desk.month, fromHeight: 1))
             #expect(mine.contracts.map(\.contractId) == [document.contractId])
             let later = try await rig.ledger.clients[3].call(LedgerAPI.listContracts, ContractListQuery(memberId: rig.consumer.memberID, fromHeight: mine.height + 1))
             #expect(later.contracts.isEmpty)

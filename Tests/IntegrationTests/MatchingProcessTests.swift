@@ -33,12 +33,12 @@ struct MarketRig {
         var units: [String: MemberSigner] = [:]
         for (name, unit) in Self.paperUnits {
             let signer = try await registry.admit(RegisterRequest(role: .generator, legalName: name, licence: "LIC-\(name)", contact: "ops", generator: unit))
-            _ = try await registry.client.call(RegistryAPI.publishPlan, .init(period: month, minMw: unit.pmin, maxMw: unit.pmax, a: unit.a, b: unit.b, c: 0, k: unit.k), signer: signer)
+            _ = try await registry.client.call(RegistryAPI.publishPlan, .init(month: month, minMw: unit.pmin, maxMw: unit.pmax, a: unit.a, b: unit.b, c: 0, k: unit.k), signer: signer)
             units[name] = signer
         }
         self.units = units
         consumer = try await registry.admit(RegisterRequest(role: .consumer, legalName: "Mill", licence: "LIC-MILL", contact: "ops", consumer: .init(bus: 4, maxDemandMw: 50)))
-        _ = try await registry.client.call(RegistryAPI.publishDemand, .init(period: month, mwh: 160, maxPrice: 20), signer: consumer)
+        _ = try await registry.client.call(RegistryAPI.publishDemand, .init(month: month, mwh: 160, maxPrice: 20), signer: consumer)
         // Matching trusts the registry's CA once it has reached it.
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {

@@ -51,7 +51,7 @@ struct MembershipProcessTests {
             try await rig.eventuallyWhileProgressing("the five data centers run the new membership") {
                 var statuses = [(try? await client.call(LedgerAPI.status, Empty(), deadline: .seconds(2)))]
                 for index in 0..<4 { statuses.append(try? await rig.status(index)) }
-                return statuses.allSatisfy { ($0?.height ?? 0) >= activation && $0?.dataCenters == 5 } && statuses[0]?.index == 4
+                return statuses.allSatisfy { ($0?.height ?? 0) >= activation && $0?.dataCenters == 5 } && statuses[0]?.seat == 4
             }
 
             // Uploaded to the newcomer: ordered and certified by the five.
@@ -93,7 +93,7 @@ struct MembershipProcessTests {
                 var remaining = [(try? await client.call(LedgerAPI.status, Empty(), deadline: .seconds(2)))]
                 for index in 0..<3 { remaining.append(try? await rig.status(index)) }
                 let gone = try? await rig.status(3)
-                return remaining.allSatisfy { ($0?.height ?? 0) >= second && $0?.dataCenters == 4 } && gone?.index == -1
+                return remaining.allSatisfy { ($0?.height ?? 0) >= second && $0?.dataCenters == 4 } && gone?.seat == -1
             }
             let late = P256TransactionVerifier.sign(payload: Data("after the removal".utf8), with: P256Keys.fresh())
             let lateReply = try await rig.clients[1].call(LedgerAPI.submit, SubmitRequest(transaction: late, wait: true), deadline: .seconds(20))
@@ -118,7 +118,7 @@ struct MembershipProcessTests {
             let restartedReply = try await rig.clients[1].call(LedgerAPI.submit, SubmitRequest(transaction: afterRestart, wait: true), deadline: .seconds(30))
             #expect(restartedReply.committed && (restartedReply.height ?? 0) > (lateReply.height ?? .max))
             let restartedStatus = try await rig.status(1)
-            #expect(restartedStatus.dataCenters == 4 && restartedStatus.index == 1)
+            #expect(restartedStatus.dataCenters == 4 && restartedStatus.seat == 1)
 
             // `gridtrade ledger verify` follows the memberships the chain records: four founders, five, four.
             for directory in [rig.nodes[0].dataDirectory, node.dataDirectory] {

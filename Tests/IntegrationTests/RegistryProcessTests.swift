@@ -42,8 +42,8 @@ struct RegistryProcessTests {
         #expect(subject.output.contains(id) && subject.output.contains("generator"))
 
         // The member publishes a plan with its key and certificate.
-        let plan = try await cli(["plan", "publish", "--key", key, "--cert", cert, "--period", "2026-12", "--min-mw", "30", "--max-mw", "90", "--a", "0.01", "--b", "8.4", "--k", "1.3"])
-        #expect(plan.contains("\"period\" : \"2026-12\""))
+        let plan = try await cli(["plan", "publish", "--key", key, "--cert", cert, "--month", "2026-12", "--min-mw", "30", "--max-mw", "90", "--a", "0.01", "--b", "8.4", "--k", "1.3"])
+        #expect(plan.contains("\"month\" : \"2026-12\""))
         await rig.process.stop()
     }
 
@@ -81,7 +81,7 @@ struct RegistryProcessTests {
 
         // A forged signature: the plant's certificate, another key.
         let forger = MemberSigner(memberID: plant.memberID, privateKey: MemberKey.generate(), certificate: plant.certificate)
-        #expect(await code { try await client.call(RegistryAPI.publishPlan, .init(period: "2026-12", minMw: 30, maxMw: 90, a: 0.01, b: 8.4, c: 0, k: 1.3), signer: forger) } == 16)
+        #expect(await code { try await client.call(RegistryAPI.publishPlan, .init(month: "2026-12", minMw: 30, maxMw: 90, a: 0.01, b: 8.4, c: 0, k: 1.3), signer: forger) } == 16)
 
         // A certificate from another CA, for the trading center's own id.
         let otherCA = try CertificateAuthority.create(now: Date())
@@ -94,16 +94,16 @@ struct RegistryProcessTests {
 
         // A stale timestamp: 16.
         let stale = MemberSigner(memberID: plant.memberID, privateKey: plant.privateKey, certificate: plant.certificate) { Date().addingTimeInterval(-3600) }
-        #expect(await code { try await client.call(RegistryAPI.publishPlan, .init(period: "2026-12", minMw: 30, maxMw: 90, a: 0.01, b: 8.4, c: 0, k: 1.3), signer: stale) } == 16)
+        #expect(await code { try await client.call(RegistryAPI.publishPlan, .init(month: "2026-12", minMw: 30, maxMw: 90, a: 0.01, b: 8.4, c: 0, k: 1.3), signer: stale) } == 16)
 
         // Unsigned: 16.
-        #expect(await code { try await client.call(RegistryAPI.publishPlan, .init(period: "2026-12", minMw: 30, maxMw: 90, a: 0.01, b: 8.4, c: 0, k: 1.3)) } == 16)
+        #expect(await code { try await client.call(RegistryAPI.publishPlan, .init(month: "2026-12", minMw: 30, maxMw: 90, a: 0.01, b: 8.4, c: 0, k: 1.3)) } == 16)
 
         #expect(try await rig.snapshot() == before, "a refused request changed the registry")
 
         // A replayed request: the first applies, the identical second is refused.
         let frame = try RegistryRig.signedFrame(
-            "Registry/PublishPlan", body: #"{"period":"2027-01","min_mw":30,"max_mw":80,"a":0.01,"b":8.4,"c":0,"k":1.3}"#, signer: plant
+            "Registry/PublishPlan", body: #"{"month":"2027-01","min_mw":30,"max_mw":80,"a":0.01,"b":8.4,"c":0,"k":1.3}"#, signer: plant
         )
         #expect(try WireReply(await peer.exchange([frame])).status.code == 0)
         let afterFirst = try await rig.snapshot()
@@ -123,7 +123,7 @@ struct RegistryProcessTests {
         _ = try await client.call(RegistryAPI.revoke, MemberDecision(memberId: plant.memberID, reason: "licence withdrawn"), signer: rig.tradingCenter)
         let afterRevoke = try await rig.snapshot()
         await #expect(throws: RPCError(.permissionDenied, "member '\(plant.memberID)' is revoked")) {
-            try await client.call(RegistryAPI.publishPlan, .init(period: "2026-12", minMw: 30, maxMw: 90, a: 0.01, b: 8.4, c: 0, k: 1.3), signer: plant)
+            try await client.call(RegistryAPI.publishPlan, .init(month: "2026-12", minMw: 30, maxMw: 90, a: 0.01, b: 8.4, c: 0, k: 1.3), signer: plant)
         }
         #expect(try await rig.snapshot() == afterRevoke)
         await rig.process.stop()
@@ -134,7 +134,7 @@ struct RegistryProcessTests {
         let rig = try await RegistryRig()
         let plant = try await rig.admit(RegistryRig.generatorRequest(licence: "LIC-K"))
         let frame = try RegistryRig.signedFrame(
-            "Registry/PublishPlan", body: #"{"period":"2027-02","min_mw":30,"max_mw":80,"a":0.01,"b":8.4,"c":0,"k":1.3}"#, signer: plant
+            "Registry/PublishPlan", body: #"{"month":"2027-02","min_mw":30,"max_mw":80,"a":0.01,"b":8.4,"c":0,"k":1.3}"#, signer: plant
         )
         let peer = try RawPeer(.dealer, endpoint: rig.process.rpcEndpoint)
         #expect(try WireReply(await peer.exchange([frame])).status.code == 0)
@@ -159,7 +159,7 @@ struct RegistryProcessTests {
         #expect(try WireReply(await fresh.exchange([earlyApproval])).status.code == 16)
         #expect(try await rig.client.call(RegistryAPI.getMember, MemberQuery(memberId: laterID)).status == .pending)
         // The plant's certificate still works after the restart.
-        _ = try await rig.client.call(RegistryAPI.publishPlan, .init(period: "2027-03", minMw: 30, maxMw: 80, a: 0.01, b: 8.4, c: 0, k: 1.3), signer: plant)
+        _ = try await rig.client.call(RegistryAPI.publishPlan, .init(month: "2027-03", minMw: 30, maxMw: 80, a: 0.01, b: 8.4, c: 0, k: 1.3), signer: plant)
         await rig.process.stop()
     }
 

@@ -47,8 +47,8 @@ struct RegistryRig {
     /// Everything the registry holds, to check that a refused request changed nothing.
     func snapshot() async throws -> String {
         let members = try await client.call(RegistryAPI.listMembers, MemberListQuery())
-        let plans = try await client.call(RegistryAPI.listPlans, PeriodQuery())
-        let demands = try await client.call(RegistryAPI.listDemands, PeriodQuery())
+        let plans = try await client.call(RegistryAPI.listPlans, MonthQuery())
+        let demands = try await client.call(RegistryAPI.listDemands, MonthQuery())
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(members.members), as: UTF8.self)

@@ -21,14 +21,14 @@ struct ContractPageTests {
                 #expect(chain.rules.apply(transaction, at: TransactionLocation(height: UInt64(height), index: index)) == nil)
             }
         }
-        let all = chain.rules.contracts(member: nil, period: nil, fromHeight: 0)
+        let all = chain.rules.contracts(member: nil, month: nil, fromHeight: 0)
         #expect(all.count == 6)
 
         // A limit of 2 ends inside height 2: the page takes the whole height.
         let first = ContractPage(all, limit: 2)
         #expect(first.contracts.map(\.contractId) == ["ct-o-1", "ct-o-2", "ct-o-3", "ct-o-4"])
         #expect(first.nextFromHeight == 3)
-        let second = ContractPage(chain.rules.contracts(member: nil, period: nil, fromHeight: try #require(first.nextFromHeight)), limit: 2)
+        let second = ContractPage(chain.rules.contracts(member: nil, month: nil, fromHeight: try #require(first.nextFromHeight)), limit: 2)
         #expect(second.contracts.map(\.contractId) == ["ct-o-5", "ct-o-6"])
         #expect(second.nextFromHeight == nil)
         #expect(ContractPage(all, limit: 6).nextFromHeight == nil)

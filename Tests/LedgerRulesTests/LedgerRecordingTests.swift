@@ -25,7 +25,7 @@ struct LedgerRecordingTests {
         #expect(again != first)
         #expect(chain.submit(.contract(again), by: P256.Signing.PrivateKey())?.code == .alreadyExists)
         #expect(chain.rules.contracts["ct-o-1"]?.contract == first)
-        #expect(chain.rules.contracts(member: members.gridCompany.memberID, period: nil, fromHeight: 0).map(\.contractId) == ["ct-o-1"])
+        #expect(chain.rules.contracts(member: members.gridCompany.memberID, month: nil, fromHeight: 0).map(\.contractId) == ["ct-o-1"])
     }
 
     @Test("a new contract must be version 1: later versions come only by an amend_contract proposal")
@@ -160,7 +160,7 @@ struct LedgerRecordingTests {
         #expect(replay.proposals == chain.rules.proposals)
         #expect(replay.height == chain.rules.height)
         #expect(replay.proposalList(fromHeight: 0) == chain.rules.proposalList(fromHeight: 0))
-        #expect(replay.contracts(member: nil, period: nil, fromHeight: 0) == chain.rules.contracts(member: nil, period: nil, fromHeight: 0))
+        #expect(replay.contracts(member: nil, month: nil, fromHeight: 0) == chain.rules.contracts(member: nil, month: nil, fromHeight: 0))
         // And it did exercise every outcome.
         #expect(chain.rules.contracts["ct-o-5"]?.status == .cancelled)
         #expect(chain.rules.proposals[revoke]?.status == .rejected)

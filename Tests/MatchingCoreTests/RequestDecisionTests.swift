@@ -39,7 +39,7 @@ struct RequestDecisionTests {
 
     @Test("a round opens on the consumer's demand, one per consumer and month")
     func openRound() throws {
-        let demand = Demand(memberId: "m-c", period: "2026-12", mwh: 160, maxPrice: 20, publishedAtMs: 0)
+        let demand = Demand(memberId: "m-c", month: "2026-12", mwh: 160, maxPrice: 20, publishedAtMs: 0)
         let ask = OpenRoundRequest(month: "2026-12", durationMs: 5_000)
         let opened = signed("m-c", "Matching/OpenRound")
         let round = try RoundRules.open(ask, pricing: .uniform, consumer: "m-c", demand: demand, openRounds: [], id: "r-9", nowMs: 1_000, openedBy: opened)

@@ -64,21 +64,21 @@ struct RulesTests {
 
     @Test("plans stay within the registered unit; demands within the registered load")
     func publishing() {
-        let plan = PublishPlanRequest(period: "2026-12", minMw: 30, maxMw: 90, a: 0.01, b: 8.4, c: 0, k: 1.3)
+        let plan = PublishPlanRequest(month: "2026-12", minMw: 30, maxMw: 90, a: 0.01, b: 8.4, c: 0, k: 1.3)
         #expect(refusedField { () throws(RegistryError) in try Rules.validate(plan, for: unit) } == nil)
         var bad = plan
         bad.maxMw = 150
         #expect(refusedField { () throws(RegistryError) in try Rules.validate(bad, for: unit) } == "max_mw")
         bad = plan
-        bad.period = "2026-13"
-        #expect(refusedField { () throws(RegistryError) in try Rules.validate(bad, for: unit) } == "period")
+        bad.month = "2026-13"
+        #expect(refusedField { () throws(RegistryError) in try Rules.validate(bad, for: unit) } == "month")
         bad = plan
         bad.minMw = 95
         #expect(refusedField { () throws(RegistryError) in try Rules.validate(bad, for: unit) } == "max_mw")
         let load = ConsumerDetails(bus: 3, maxDemandMw: 10)
-        #expect(refusedField { () throws(RegistryError) in try Rules.validate(PublishDemandRequest(period: "2026-01", mwh: 100, maxPrice: 50), for: load) } == nil)
-        #expect(refusedField { () throws(RegistryError) in try Rules.validate(PublishDemandRequest(period: "2026-01", mwh: 1e6, maxPrice: 50), for: load) } == "mwh")
-        #expect(refusedField { () throws(RegistryError) in try Rules.validate(PublishDemandRequest(period: "2026-01", mwh: 100, maxPrice: -1), for: load) } == "max_price")
+        #expect(refusedField { () throws(RegistryError) in try Rules.validate(PublishDemandRequest(month: "2026-01", mwh: 100, maxPrice: 50), for: load) } == nil)
+        #expect(refusedField { () throws(RegistryError) in try Rules.validate(PublishDemandRequest(month: "2026-01", mwh: 1e6, maxPrice: 50), for: load) } == "mwh")
+        #expect(refusedField { () throws(RegistryError) in try Rules.validate(PublishDemandRequest(month: "2026-01", mwh: 100, maxPrice: -1), for: load) } == "max_price")
     }
 
     @Test("admission is pending → approved or rejected, approved → revoked, nothing else")

@@ -48,17 +48,17 @@ struct LocalPlanTests {
         }
     }
 
-    @Test("--ledger-nodes 7 clones ledger-1 with the port step of ledger-1 to ledger-2; 1 keeps ledger-1")
-    func ledgerNodes() throws {
+    @Test("--data-centers 7 clones ledger-1 with the port step of ledger-1 to ledger-2; 1 keeps ledger-1")
+    func dataCenters() throws {
         let compose = try ComposeFile.load(composeURL())
-        let seven = try LocalPlan.make(compose, home: home, ledgerNodes: 7).filter { $0.executable == "ledger" }
+        let seven = try LocalPlan.make(compose, home: home, dataCenters: 7).filter { $0.executable == "ledger" }
         #expect(seven.map(\.name) == (1...7).map { "ledger-\($0)" })
         #expect(seven.map { port($0.rpcEndpoint) } == [7201, 7211, 7221, 7231, 7241, 7251, 7261])
         #expect(seven[6].environment["GRIDTRADE_INSTANCE"] == "ledger-7")
         #expect(seven[6].dataDirectory == "/tmp/gridtrade-home/data/ledger-7")
-        let one = try LocalPlan.make(compose, home: home, ledgerNodes: 1).filter { $0.executable == "ledger" }
+        let one = try LocalPlan.make(compose, home: home, dataCenters: 1).filter { $0.executable == "ledger" }
         #expect(one.map(\.name) == ["ledger-1"])
-        #expect(throws: TopologyError.self) { try LocalPlan.make(compose, home: home, ledgerNodes: 0) }
+        #expect(throws: TopologyError.self) { try LocalPlan.make(compose, home: home, dataCenters: 0) }
     }
 
     @Test("service names as hosts become loopback; other hosts and non-endpoints stay")

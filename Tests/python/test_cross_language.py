@@ -45,7 +45,7 @@ def running(request, service, bin_dir, tmp_path):
     if executable == "ledger":
         # A data center needs its cluster's keys and peers; the other three need not run for it to serve.
         keys = tmp_path / "ledger-keys"
-        subprocess.run([str(bin_dir / "gridtrade"), "ledger", "keygen", "--nodes", "4", "--out", str(keys)], check=True, capture_output=True)
+        subprocess.run([str(bin_dir / "gridtrade"), "ledger", "keygen", "--data-centers", "4", "--out", str(keys)], check=True, capture_output=True)
         extra_env = {
             "GRIDTRADE_LEDGER_NODE": "2",
             "GRIDTRADE_LEDGER_PEERS": ",".join(f"tcp://127.0.0.1:{free_port()}" for _ in range(4)),

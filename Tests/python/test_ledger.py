@@ -48,7 +48,7 @@ def b64e(data: bytes) -> str:
 def ledger(bin_dir, tmp_path, zmq_context):
     """Four ledger processes with keys from `gridtrade ledger keygen`; yields (rpc endpoints, members.pem)."""
     keys = tmp_path / "keys"
-    subprocess.run([str(bin_dir / "gridtrade"), "ledger", "keygen", "--nodes", str(NODES), "--out", str(keys)], check=True, capture_output=True)
+    subprocess.run([str(bin_dir / "gridtrade"), "ledger", "keygen", "--data-centers", str(NODES), "--out", str(keys)], check=True, capture_output=True)
     ports = set()
     while len(ports) < 2 * NODES:
         ports.add(free_port())

@@ -18,7 +18,7 @@ struct ContractBench: AsyncParsableCommand {
         commandName: "contracts",
         abstract: "Committed five-signature contracts per second (4 data centers) against the machine's signature bound.",
         discussion: """
-            Starts a cluster with `gridtrade up --ledger-nodes N` in a home of its own, admits a consumer, a generator,
+            Starts a cluster with `gridtrade up --data-centers N` in a home of its own, admits a consumer, a generator,
             a grid company and a dispatch center at its registry (the trading center is the cluster's own), and drafts
             and signs the contracts beforehand (signing and sealing are the parties' cost, not the ledger's). Clients then
             upload them to the data centers in turn, each waiting for its commit. Every data center checks each

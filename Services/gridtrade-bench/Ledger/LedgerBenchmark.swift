@@ -11,7 +11,7 @@ struct LedgerBench: AsyncParsableCommand {
         commandName: "ledger",
         abstract: "Ledger throughput and commit latency (4 and 7 data centers) against etcd and the machine's bound.",
         discussion: """
-            Each cluster is started with `gridtrade up --ledger-nodes N` in a home of its own (ports moved by
+            Each cluster is started with `gridtrade up --data-centers N` in a home of its own (ports moved by
             --port-offset) and stopped afterwards. Clients submit 300-byte transactions signed with P-256 and
             wait for each commit (`Ledger/Submit` with wait); etcd takes 300-byte puts through its v3 JSON
             gateway from the same number of clients. --json prints one object per system:
@@ -86,7 +86,7 @@ struct LedgerBench: AsyncParsableCommand {
 enum BenchCluster {
     static func up(binaries: String, home: URL, nodes: Int, portOffset: Int) async throws -> [String] {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        let status = try runSelf(binaries, ["up", "--home", home.path, "--ledger-nodes", "\(nodes)", "--port-offset", "\(portOffset)", "--bin-dir", binaries])
+        let status = try runSelf(binaries, ["up", "--home", home.path, "--data-centers", "\(nodes)", "--port-offset", "\(portOffset)", "--bin-dir", binaries])
         guard status == 0 else { throw BenchFailure("gridtrade up for the benchmark failed (status \(status)); logs in \(home.path)/logs") }
         let state = try ClusterHome(home.path).loadState()
         return (state?.processes ?? []).filter { $0.spec.executable == "ledger" }

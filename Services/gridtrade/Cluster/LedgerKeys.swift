@@ -21,14 +21,14 @@ enum LedgerKeys {
             // The same members file everywhere, listing exactly these nodes.
             let listed = (try? DataCenterKeys.readMembers(from: files[0].members).count) ?? -1
             guard listed == files.count else {
-                throw Failure("the data centers' keys list \(listed) nodes, this plan runs \(files.count): start the cluster with its original --ledger-nodes")
+                throw Failure("the data centers' keys list \(listed) data centers, this plan runs \(files.count): start the cluster with its original --data-centers")
             }
             return 0
         }
         guard present.isEmpty else {
             throw Failure("""
                 ledger keys exist for \(present.count) of \(files.count) data centers: a cluster's membership is fixed when it is \
-                created; start it with its original --ledger-nodes, or remove every ledger data directory to begin a new chain
+                created; start it with its original --data-centers, or remove every ledger data directory to begin a new chain
                 """)
         }
         let keys = (0..<files.count).map { _ in MemberKey.generate() }

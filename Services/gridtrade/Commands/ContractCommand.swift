@@ -118,7 +118,7 @@ struct ContractCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Recorded contracts (public parts), by member, delivery month and height.")
 
         @Option(help: "Only contracts naming this member.") var member: String?
-        @Option(help: "Only contracts delivering in this month (YYYY-MM).") var period: String?
+        @Option(help: "Only contracts delivering in this delivery month (YYYY-MM).") var month: String?
         @Option(help: "Only contracts recorded or changed at or above this height.") var fromHeight: UInt64?
         @OptionGroup var ledger: LedgerOptions
 
@@ -130,7 +130,7 @@ struct ContractCommand: AsyncParsableCommand {
             var from = fromHeight
             var height: UInt64 = 0
             repeat {
-                let list = try await call(client, LedgerAPI.listContracts, ContractListQuery(memberId: member, period: period, fromHeight: from))
+                let list = try await call(client, LedgerAPI.listContracts, ContractListQuery(memberId: member, month: month, fromHeight: from))
                 contracts += list.contracts.map(PublicContract.init)
                 height = list.height
                 from = list.nextFromHeight

@@ -10,7 +10,7 @@ struct PlanCommand: AsyncParsableCommand {
 
         @OptionGroup var registry: RegistryOptions
         @OptionGroup var signing: SigningOptions
-        @Option(help: "Delivery month, YYYY-MM.") var period: String
+        @Option(help: "Delivery month, YYYY-MM.") var month: String
         @Option(help: "Least MW available.") var minMw: Double
         @Option(help: "Most MW available.") var maxMw: Double
         @Option(help: "Cost coefficient a.") var a: Double
@@ -19,7 +19,7 @@ struct PlanCommand: AsyncParsableCommand {
         @Option(help: "Bid coefficient k > 1.") var k: Double
 
         func run() async throws {
-            let request = PublishPlanRequest(period: period, minMw: minMw, maxMw: maxMw, a: a, b: b, c: c, k: k)
+            let request = PublishPlanRequest(month: month, minMw: minMw, maxMw: maxMw, a: a, b: b, c: c, k: k)
             _ = try await printReply(registry, RegistryAPI.publishPlan, request, signer: signing.signer())
         }
     }
@@ -33,12 +33,12 @@ struct DemandCommand: AsyncParsableCommand {
 
         @OptionGroup var registry: RegistryOptions
         @OptionGroup var signing: SigningOptions
-        @Option(help: "Delivery month, YYYY-MM.") var period: String
+        @Option(help: "Delivery month, YYYY-MM.") var month: String
         @Option(help: "Energy, MWh.") var mwh: Double
         @Option(help: "Highest price, $/MWh.") var maxPrice: Double
 
         func run() async throws {
-            _ = try await printReply(registry, RegistryAPI.publishDemand, PublishDemandRequest(period: period, mwh: mwh, maxPrice: maxPrice), signer: signing.signer())
+            _ = try await printReply(registry, RegistryAPI.publishDemand, PublishDemandRequest(month: month, mwh: mwh, maxPrice: maxPrice), signer: signing.signer())
         }
     }
 }

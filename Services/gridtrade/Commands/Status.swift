@@ -9,7 +9,7 @@ struct Status: AsyncParsableCommand {
 
     @OptionGroup var cluster: ClusterOptions
 
-    @Flag(help: "Print JSON: {\"services\": [{name, pid, endpoint, events, healthy}], \"ledger\": [{node, height, tip, view}]}.")
+    @Flag(help: "Print JSON: {\"services\": [{name, pid, endpoint, events, healthy}], \"ledger\": [{data_center, height, tip, view}]}.")
     var json = false
 
     struct Report: Encodable {
@@ -21,17 +21,22 @@ struct Status: AsyncParsableCommand {
             var healthy: Bool
         }
 
-        struct LedgerNode: Encodable {
-            var node: String
+        struct DataCenter: Encodable {
+            var dataCenter: String
             var height: UInt64
             /// Hex hash of the last stored header.
             var tip: String
             var view: UInt64
+
+            enum CodingKeys: String, CodingKey {
+                case height, tip, view
+                case dataCenter = "data_center"
+            }
         }
 
         var services: [Service]
         /// Each running data center's `Ledger/Status`.
-        var ledger: [LedgerNode]
+        var ledger: [DataCenter]
     }
 
     func run() async throws {
@@ -56,18 +61,18 @@ struct Status: AsyncParsableCommand {
             LocalPlan.orderedNames(a.name, b.name)
         }
         let ledgerEndpoints = processes.filter { $0.spec.executable == "ledger" && $0.isRunning }.map(\.spec.rpcEndpoint)
-        let probedLedger: [Report.LedgerNode] = await withTaskGroup(of: Report.LedgerNode?.self) { group in
+        let probedLedger: [Report.DataCenter] = await withTaskGroup(of: Report.DataCenter?.self) { group in
             for endpoint in ledgerEndpoints {
                 group.addTask {
                     guard let client = try? RPCClient(endpoint: endpoint, connectTimeout: .seconds(1)) else { return nil }
                     defer { client.close() }
                     guard let status = try? await client.call(LedgerAPI.status, Empty(), deadline: .seconds(1)) else { return nil }
-                    return Report.LedgerNode(node: status.node, height: status.height, tip: status.tip, view: status.view)
+                    return Report.DataCenter(dataCenter: status.dataCenter, height: status.height, tip: status.tip, view: status.view)
                 }
             }
-            return await group.reduce(into: [Report.LedgerNode]()) { if let node = $1 { $0.append(node) } }
+            return await group.reduce(into: [Report.DataCenter]()) { if let center = $1 { $0.append(center) } }
         }
-        let ledger = probedLedger.sorted { (a: Report.LedgerNode, b: Report.LedgerNode) in LocalPlan.orderedNames(a.node, b.node) }
+        let ledger = probedLedger.sorted { (a: Report.DataCenter, b: Report.DataCenter) in LocalPlan.orderedNames(a.dataCenter, b.dataCenter) }
         let report = Report(services: services, ledger: ledger)
         if json {
             let encoder = JSONEncoder()
@@ -80,8 +85,8 @@ struct Status: AsyncParsableCommand {
                 let pid = service.pid.map(String.init) ?? "-"
                 print("\(service.name.padding(toLength: 12, withPad: " ", startingAt: 0)) pid \(pid.padding(toLength: 8, withPad: " ", startingAt: 0)) \(service.healthy ? "healthy  " : "UNHEALTHY") \(service.endpoint)  events \(service.events)")
             }
-            for node in ledger {
-                print("\(node.node.padding(toLength: 12, withPad: " ", startingAt: 0)) height \(node.height)  view \(node.view)  tip \(node.tip.isEmpty ? "-" : String(node.tip.prefix(16)))")
+            for center in ledger {
+                print("\(center.dataCenter.padding(toLength: 12, withPad: " ", startingAt: 0)) height \(center.height)  view \(center.view)  tip \(center.tip.isEmpty ? "-" : String(center.tip.prefix(16)))")
             }
         }
     }

@@ -14,8 +14,8 @@ struct Up: AsyncParsableCommand {
     @Option(name: .customLong("file"), help: "The compose file (default: ./compose.yaml, else the nearest one above).")
     var composeFile: String?
 
-    @Option(help: "Number of ledger data centers (default: compose.yaml's, four).")
-    var ledgerNodes: Int?
+    @Option(help: "Number of data centers, each one ledger process (default: compose.yaml's, four).")
+    var dataCenters: Int?
 
     @Option(help: "Added to every port of compose.yaml, to run a second cluster beside the first.")
     var portOffset: Int?
@@ -27,7 +27,7 @@ struct Up: AsyncParsableCommand {
     var timeout: Int = 60
 
     func run() async throws {
-        if let ledgerNodes, ledgerNodes < 4 { throw ValidationError("--ledger-nodes must be at least 4 (n = 3f + 1 data centers, f >= 1)") }
+        if let dataCenters, dataCenters < 4 { throw ValidationError("--data-centers must be at least 4 (n = 3f + 1, f >= 1)") }
         let home = cluster.clusterHome
         let previous = try home.loadState()
         let running = previous?.processes.filter(\.isRunning) ?? []
@@ -39,7 +39,7 @@ struct Up: AsyncParsableCommand {
         let plan = try LocalPlan.make(
             ComposeFile.load(URL(fileURLWithPath: composePath)),
             home: home.url,
-            ledgerNodes: ledgerNodes,
+            dataCenters: dataCenters,
             portOffset: offset,
             composeDirectory: URL(fileURLWithPath: composePath).standardizedFileURL.deletingLastPathComponent()
         )

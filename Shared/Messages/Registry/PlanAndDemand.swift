@@ -1,9 +1,9 @@
-/// A generator's offer for one delivery period: the MW it can make available and its cost and
-/// bid parameters for that period.
+/// A generator's plan for one delivery month: the MW it can make available and its cost and bid
+/// parameters for that month.
 public struct GenerationPlan: Codable, Sendable, Equatable {
     public var memberId: String
     /// A delivery month, `YYYY-MM`.
-    public var period: String
+    public var month: String
     public var minMw: Double
     public var maxMw: Double
     public var a: Double
@@ -12,9 +12,9 @@ public struct GenerationPlan: Codable, Sendable, Equatable {
     public var k: Double
     public var publishedAtMs: Int64
 
-    public init(memberId: String, period: String, minMw: Double, maxMw: Double, a: Double, b: Double, c: Double, k: Double, publishedAtMs: Int64) {
+    public init(memberId: String, month: String, minMw: Double, maxMw: Double, a: Double, b: Double, c: Double, k: Double, publishedAtMs: Int64) {
         self.memberId = memberId
-        self.period = period
+        self.month = month
         self.minMw = minMw
         self.maxMw = maxMw
         self.a = a
@@ -25,7 +25,7 @@ public struct GenerationPlan: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case period, a, b, c, k
+        case month, a, b, c, k
         case memberId = "member_id"
         case minMw = "min_mw"
         case maxMw = "max_mw"
@@ -33,25 +33,25 @@ public struct GenerationPlan: Codable, Sendable, Equatable {
     }
 }
 
-/// A consumer's demand for one delivery period.
+/// A consumer's demand for one delivery month.
 public struct Demand: Codable, Sendable, Equatable {
     public var memberId: String
-    public var period: String
+    public var month: String
     public var mwh: Double
     /// The highest price it will pay, $/MWh.
     public var maxPrice: Double
     public var publishedAtMs: Int64
 
-    public init(memberId: String, period: String, mwh: Double, maxPrice: Double, publishedAtMs: Int64) {
+    public init(memberId: String, month: String, mwh: Double, maxPrice: Double, publishedAtMs: Int64) {
         self.memberId = memberId
-        self.period = period
+        self.month = month
         self.mwh = mwh
         self.maxPrice = maxPrice
         self.publishedAtMs = publishedAtMs
     }
 
     enum CodingKeys: String, CodingKey {
-        case period, mwh
+        case month, mwh
         case memberId = "member_id"
         case maxPrice = "max_price"
         case publishedAtMs = "published_at_ms"

@@ -14,8 +14,8 @@ public enum RegistryAPI {
     public static let listMembers = Method<MemberListQuery, MemberList>("Registry/ListMembers")
     public static let getAuthority = Method<Empty, AuthorityInfo>("Registry/GetAuthority")
     public static let listRevocations = Method<Empty, RevocationList>("Registry/ListRevocations")
-    public static let listPlans = Method<PeriodQuery, PlanList>("Registry/ListPlans")
-    public static let listDemands = Method<PeriodQuery, DemandList>("Registry/ListDemands")
+    public static let listPlans = Method<MonthQuery, PlanList>("Registry/ListPlans")
+    public static let listDemands = Method<MonthQuery, DemandList>("Registry/ListDemands")
 
     public static let memberRegistered = EventTopic<Member>("MemberRegistered")
     public static let memberApproved = EventTopic<Member>("MemberApproved")
@@ -68,7 +68,7 @@ public struct MemberDecision: Codable, Sendable, Equatable {
 }
 
 public struct PublishPlanRequest: Codable, Sendable, Equatable {
-    public var period: String
+    public var month: String
     public var minMw: Double
     public var maxMw: Double
     public var a: Double
@@ -76,8 +76,8 @@ public struct PublishPlanRequest: Codable, Sendable, Equatable {
     public var c: Double
     public var k: Double
 
-    public init(period: String, minMw: Double, maxMw: Double, a: Double, b: Double, c: Double, k: Double) {
-        self.period = period
+    public init(month: String, minMw: Double, maxMw: Double, a: Double, b: Double, c: Double, k: Double) {
+        self.month = month
         self.minMw = minMw
         self.maxMw = maxMw
         self.a = a
@@ -87,25 +87,25 @@ public struct PublishPlanRequest: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case period, a, b, c, k
+        case month, a, b, c, k
         case minMw = "min_mw"
         case maxMw = "max_mw"
     }
 }
 
 public struct PublishDemandRequest: Codable, Sendable, Equatable {
-    public var period: String
+    public var month: String
     public var mwh: Double
     public var maxPrice: Double
 
-    public init(period: String, mwh: Double, maxPrice: Double) {
-        self.period = period
+    public init(month: String, mwh: Double, maxPrice: Double) {
+        self.month = month
         self.mwh = mwh
         self.maxPrice = maxPrice
     }
 
     enum CodingKeys: String, CodingKey {
-        case period, mwh
+        case month, mwh
         case maxPrice = "max_price"
     }
 }
@@ -168,18 +168,18 @@ public struct RevocationList: Codable, Sendable {
     public init(revocations: [Revocation]) { self.revocations = revocations }
 }
 
-/// Plans or demands, optionally for one period and one member.
-public struct PeriodQuery: Codable, Sendable {
-    public var period: String?
+/// Plans or demands, optionally for one delivery month and one member.
+public struct MonthQuery: Codable, Sendable {
+    public var month: String?
     public var memberId: String?
 
-    public init(period: String? = nil, memberId: String? = nil) {
-        self.period = period
+    public init(month: String? = nil, memberId: String? = nil) {
+        self.month = month
         self.memberId = memberId
     }
 
     enum CodingKeys: String, CodingKey {
-        case period
+        case month
         case memberId = "member_id"
     }
 }
