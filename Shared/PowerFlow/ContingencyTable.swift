@@ -3,10 +3,13 @@
 /// PTDF column of k's own terminal transfer (one KLU solve per contingency).
 /// Memory: contingencies × monitored doubles (case2869pegase ≈ 4.5k × 4.5k ≈ 160 MB).
 final class ContingencyTable: Sendable {
-    /// In-service branch rows with a limit (RATE_A > 0): the lines the check watches.
+    /// In-service branch rows with a limit: RATE_A > 0, or with N-1 an emergency rating too.
     let monitored: [Int]
-    /// `monitored`'s limits, MW.
-    let limits: [Double]
+    /// `monitored`'s base-case limits (RATE_A), MW; +infinity where RATE_A is 0.
+    let baseLimits: [Double]
+    /// `monitored`'s post-outage limits (RATE_C, else RATE_B, else RATE_A), MW; +infinity where
+    /// none is set. Without contingencies, the base limits again (never read).
+    let emergencyLimits: [Double]
     /// Branch rows whose outage is a contingency.
     let contingencies: [Int]
     /// In-service branch rows left out because their outage would island part of the network.
@@ -22,7 +25,8 @@ final class ContingencyTable: Sendable {
     /// No contingencies: the base case's monitored branches only.
     init(monitoredOnly network: DCNetwork) {
         monitored = network.branches.filter { $0.inService && $0.limitMW != nil }.map(\.index)
-        limits = monitored.map { network.branches[$0].limitMW! }
+        baseLimits = monitored.map { network.branches[$0].limitMW ?? .infinity }
+        emergencyLimits = baseLimits
         contingencies = []
         bridges = []
         lodf = []
@@ -30,8 +34,9 @@ final class ContingencyTable: Sendable {
 
     init(network: DCNetwork) {
         let m = network.branches.count
-        monitored = network.branches.filter { $0.inService && $0.limitMW != nil }.map(\.index)
-        limits = monitored.map { network.branches[$0].limitMW! }
+        monitored = network.branches.filter { $0.inService && ($0.limitMW != nil || $0.emergencyLimitMW != nil) }.map(\.index)
+        baseLimits = monitored.map { network.branches[$0].limitMW ?? .infinity }
+        emergencyLimits = monitored.map { network.branches[$0].emergencyLimitMW ?? .infinity }
         let ends: [(Int, Int)?] = (0..<m).map { network.fromIndex[$0] >= 0 ? (network.fromIndex[$0], network.toIndex[$0]) : nil }
         let graphBridges = Bridges.find(vertices: network.busNumbers.count, ends: ends)
         let candidates = (0..<m).filter { network.fromIndex[$0] >= 0 && !graphBridges.contains($0) }

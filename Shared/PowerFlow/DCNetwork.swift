@@ -88,7 +88,8 @@ public final class DCNetwork: Sendable {
             if f == nil && !isolated.contains(branch.from) { throw .unknownBus(element: "branch", index: l, bus: branch.from) }
             if t == nil && !isolated.contains(branch.to) { throw .unknownBus(element: "branch", index: l, bus: branch.to) }
             let inService = branch.status != 0 && f != nil && t != nil
-            infos.append(NetworkBranch(index: l, from: branch.from, to: branch.to, inService: inService, limitMW: branch.limitMW))
+            infos.append(NetworkBranch(index: l, from: branch.from, to: branch.to, inService: inService, limitMW: branch.limitMW,
+                                       emergencyLimitMW: branch.emergencyLimitMW))
             guard inService, let f, let t else { continue }
             guard branch.reactance != 0 else { throw .zeroReactance(branch: l) }
             let tap = branch.tap == 0 ? 1 : branch.tap
@@ -261,4 +262,6 @@ public struct NetworkBranch: Sendable, Equatable {
     public let inService: Bool
     /// RATE_A, nil when 0 (unlimited).
     public let limitMW: Double?
+    /// The post-outage limit: RATE_C, else RATE_B, else RATE_A; nil when all are 0.
+    public let emergencyLimitMW: Double?
 }

@@ -72,10 +72,9 @@ extension MatpowerCase {
         try require(matrix, "branch", columns: branchColumns)
         return try matrix.rows.indices.map { (r) throws(CaseFileError) -> CaseBranch in
             let row = matrix.rows[r], cell = Cell(field: "branch", line: matrix.lines[r])
-            let rate = row[5]
-            guard !rate.isNaN, rate >= 0 else { throw cell.bad("RATE_A", "must be 0 (unlimited) or positive, not \(rate)") }
             return CaseBranch(from: try cell.busNumber(row[0], "F_BUS"), to: try cell.busNumber(row[1], "T_BUS"),
-                              reactance: try cell.finite(row[3], "BR_X"), rateA: rate,
+                              reactance: try cell.finite(row[3], "BR_X"),
+                              rateA: try cell.rate(row[5], "RATE_A"), rateB: try cell.rate(row[6], "RATE_B"), rateC: try cell.rate(row[7], "RATE_C"),
                               tap: try cell.finite(row[8], "TAP"), shiftDegrees: try cell.finite(row[9], "SHIFT"),
                               status: try cell.finite(row[10], "BR_STATUS"))
         }
@@ -90,6 +89,11 @@ extension MatpowerCase {
 
         func finite(_ value: Double, _ column: String) throws(CaseFileError) -> Double {
             guard value.isFinite else { throw bad(column, "must be a finite number, not \(value)") }
+            return value
+        }
+
+        func rate(_ value: Double, _ column: String) throws(CaseFileError) -> Double {
+            guard !value.isNaN, value >= 0 else { throw bad(column, "must be 0 (unlimited) or positive, not \(value)") }
             return value
         }
 

@@ -53,14 +53,18 @@ public struct CaseGenerator: Sendable, Equatable {
     public var inService: Bool { status > 0 }
 }
 
-/// One row of `mpc.branch` (F_BUS, T_BUS, BR_X, RATE_A, TAP, SHIFT, BR_STATUS).
+/// One row of `mpc.branch` (F_BUS, T_BUS, BR_X, RATE_A, RATE_B, RATE_C, TAP, SHIFT, BR_STATUS).
 public struct CaseBranch: Sendable, Equatable {
     public var from: Int
     public var to: Int
     /// BR_X, series reactance in p.u.
     public var reactance: Double
-    /// RATE_A in MVA, used as the MW limit; 0 means unlimited.
+    /// RATE_A in MVA, the normal rating, used as the base case's MW limit; 0 means unlimited.
     public var rateA: Double
+    /// RATE_B (short-term rating) in MVA; 0 means none.
+    public var rateB: Double
+    /// RATE_C (emergency rating) in MVA; 0 means none.
+    public var rateC: Double
     /// TAP, off-nominal ratio; 0 means 1 (a line).
     public var tap: Double
     /// SHIFT, phase shift in degrees.
@@ -68,16 +72,27 @@ public struct CaseBranch: Sendable, Equatable {
     /// BR_STATUS; in service when non-zero.
     public var status: Double
 
-    public init(from: Int, to: Int, reactance: Double, rateA: Double = 0, tap: Double = 0, shiftDegrees: Double = 0, status: Double = 1) {
+    public init(
+        from: Int, to: Int, reactance: Double, rateA: Double = 0, rateB: Double = 0, rateC: Double = 0, tap: Double = 0, shiftDegrees: Double = 0,
+        status: Double = 1
+    ) {
         self.from = from
         self.to = to
         self.reactance = reactance
         self.rateA = rateA
+        self.rateB = rateB
+        self.rateC = rateC
         self.tap = tap
         self.shiftDegrees = shiftDegrees
         self.status = status
     }
 
     /// The limit in MW, nil when RATE_A is 0 (MATPOWER's "unlimited").
-    public var limitMW: Double? { rateA == 0 || rateA == .infinity ? nil : rateA }
+    public var limitMW: Double? { Self.limit(rateA) }
+
+    /// The limit after an outage, MW, as operators rate a branch for the minutes after a
+    /// contingency: RATE_C, else RATE_B, else RATE_A (the first that is not 0); nil when all are 0.
+    public var emergencyLimitMW: Double? { Self.limit(rateC) ?? Self.limit(rateB) ?? Self.limit(rateA) }
+
+    private static func limit(_ rate: Double) -> Double? { rate == 0 || rate == .infinity ? nil : rate }
 }

@@ -6,9 +6,16 @@
 public struct SecurityCheck: Sendable {
     /// Slack on every limit, MW (see `LimitRule`); trades under it are rejected rather than curtailed to dust.
     public static let toleranceMW = 1e-6
+    /// The default `overloadThreshold` with N-1: 5%, the distribution factor NERC's transmission
+    /// loading relief uses to pick the transactions it curtails on a constrained flowgate.
+    public static let defaultOverloadThreshold = 0.05
 
     public let network: DCNetwork
     public let nMinus1: Bool
+    /// A (branch, state) pair over its limit before a trade holds the trade to "may not grow" only
+    /// where the trade's distribution factor on it is at least this (see `LimitRule`). With N-1 it
+    /// covers the base case and every outage; without N-1 it is 0: every overloaded branch is held.
+    public let overloadThreshold: Double
     /// Running flows per branch row, MW: the base case plus every accepted trade.
     public private(set) var flowsMW: [Double]
     let table: ContingencyTable
@@ -16,16 +23,22 @@ public struct SecurityCheck: Sendable {
     /// With `nMinus1`, uses the LODFs of every in-service branch outage that leaves the network
     /// connected, computed by the first N-1 check of this network and kept by it (one KLU solve per
     /// branch; see `ContingencyTable` for the memory): further checks of the same network start at once.
-    public init(network: DCNetwork, nMinus1: Bool) {
+    /// Post-outage flows are held to the emergency rating (RATE_C, else RATE_B, else RATE_A), the
+    /// base case to RATE_A.
+    /// - Parameter overloadThreshold: with N-1, a fraction in 0...1 (the caller validates its setting);
+    ///   ignored without N-1.
+    public init(network: DCNetwork, nMinus1: Bool, overloadThreshold: Double = SecurityCheck.defaultOverloadThreshold) {
+        precondition(!nMinus1 || (0...1).contains(overloadThreshold), "overloadThreshold must be in 0...1, not \(overloadThreshold)")
         self.network = network
         self.nMinus1 = nMinus1
+        self.overloadThreshold = nMinus1 ? overloadThreshold : 0
         flowsMW = network.baseFlows.map(\.flowMW)
         table = nMinus1 ? network.contingencies : ContingencyTable(monitoredOnly: network)
     }
 
     /// Branch rows whose outage is checked (empty without N-1).
     public var contingencies: [Int] { table.contingencies }
-    /// Branch rows with a limit the check watches (in service, RATE_A > 0).
+    /// Branch rows with a limit the check watches (in service, RATE_A > 0, or with N-1 an emergency rating).
     public var monitored: [Int] { table.monitored }
     /// The size of the N-1 LODF table this check shares with its network, bytes.
     public var contingencyTableBytes: Int { table.lodf.count * MemoryLayout<Double>.stride }
@@ -40,7 +53,8 @@ public struct SecurityCheck: Sendable {
         guard trade.mw > 0, seller != buyer else { return TradeOutcome(id: trade.id, status: .accepted, acceptedMW: trade.mw, binding: []) }
 
         let delta = network.transferSensitivities(source: seller, sink: buyer)
-        let constraints = LimitScan(table: table, flows: flowsMW, delta: delta, mw: trade.mw, tolerance: Self.toleranceMW).constraints()
+        let constraints = LimitScan(table: table, flows: flowsMW, delta: delta, mw: trade.mw, tolerance: Self.toleranceMW,
+                                    threshold: overloadThreshold).constraints()
         let outcome: TradeOutcome
         if let stop = constraints.map(\.largestMW).min() {
             let accepted = stop < Self.toleranceMW ? 0 : min(stop, trade.mw)
@@ -68,8 +82,10 @@ public struct SecurityCheck: Sendable {
     }
 
     /// The base-case report plus the outcome of each trade in order (a fresh check each call).
-    public static func report(network: DCNetwork, trades: [TradeInjection], nMinus1: Bool) throws(SecurityCheckError) -> SecurityReport {
-        var check = SecurityCheck(network: network, nMinus1: nMinus1)
+    public static func report(
+        network: DCNetwork, trades: [TradeInjection], nMinus1: Bool, overloadThreshold: Double = SecurityCheck.defaultOverloadThreshold
+    ) throws(SecurityCheckError) -> SecurityReport {
+        var check = SecurityCheck(network: network, nMinus1: nMinus1, overloadThreshold: overloadThreshold)
         var outcomes: [TradeOutcome] = []
         outcomes.reserveCapacity(trades.count)
         for trade in trades { outcomes.append(try check.check(trade)) }

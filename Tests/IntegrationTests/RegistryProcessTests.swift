@@ -163,6 +163,30 @@ struct RegistryProcessTests {
         await rig.process.stop()
     }
 
+    @Test("a data directory from before the month rename keeps its plans: period becomes month at start")
+    func migratesPeriodToMonth() async throws {
+        let rig = try await RegistryRig()
+        let plant = try await rig.admit(RegistryRig.generatorRequest(licence: "LIC-M"))
+        _ = try await rig.client.call(RegistryAPI.publishPlan, .init(month: "2027-04", minMw: 30, maxMw: 80, a: 0.01, b: 8.4, c: 0, k: 1.3), signer: plant)
+        _ = await rig.process.stop()
+        // Put the store back as the earlier version left it: the column and the bodies say period,
+        // and the rename's migration has not run.
+        let database = rig.process.dataDirectory.appendingPathComponent("registry.sqlite").path
+        let rewound = try await run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [database, """
+            ALTER TABLE plan RENAME COLUMN month TO period;
+            ALTER TABLE demand RENAME COLUMN month TO period;
+            UPDATE plan SET body = json_set(json_remove(body, '$.month'), '$.period', json_extract(body, '$.month'));
+            DELETE FROM grdb_migrations WHERE identifier = 'registry-v2-month';
+            """])
+        #expect(rewound.status == 0, "\(rewound.error)")
+        #expect(try await run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [database, "SELECT body FROM plan"]).output.contains(#""period":"2027-04""#))
+        try rig.process.start()
+        try await rig.process.waitHealthy()
+        let plans = try await rig.client.call(RegistryAPI.listPlans, MonthQuery(month: "2027-04"))
+        #expect(plans.plans.map(\.memberId) == [plant.member] && plans.plans.first?.maxMw == 80)
+        await rig.process.stop()
+    }
+
     @Test("a revocation is published, and another service's RevocationFeed refuses the member from then on")
     func revocationReachesOtherServices() async throws {
         let rig = try await RegistryRig()

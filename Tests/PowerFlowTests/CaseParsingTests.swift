@@ -59,7 +59,7 @@ import Testing
     @Test func readsTheRepositoryCase30() throws {
         let data = try MatpowerCase(contentsOf: Fixtures.casePath("case30.m"))
         #expect(data.buses.count == 30 && data.generators.count == 6 && data.branches.count == 41)
-        #expect(data.branches[0] == CaseBranch(from: 1, to: 2, reactance: 0.06, rateA: 130, tap: 0, shiftDegrees: 0, status: 1))
+        #expect(data.branches[0] == CaseBranch(from: 1, to: 2, reactance: 0.06, rateA: 130, rateB: 130, rateC: 130, tap: 0, shiftDegrees: 0, status: 1))
     }
 
     private func failure(_ text: String) -> CaseFileError? {
@@ -100,6 +100,8 @@ import Testing
         #expect(failure(fractionalBus) == .badValue(field: "gen", column: "GEN_BUS", line: 15, reason: "must be an integer, not 1.5"))
         let infiniteX = Self.replacing("\t1\t2\t0.01\t0.1\t", with: "\t1\t2\t0.01\tInf\t")
         #expect(failure(infiniteX) == .badValue(field: "branch", column: "BR_X", line: 18, reason: "must be a finite number, not inf"))
+        let negativeRateC = Self.replacing("\t2\t3\t0.01\t0.25\t0\t65\t0\t0\t", with: "\t2\t3\t0.01\t0.25\t0\t65\t0\t-1\t")
+        #expect(failure(negativeRateC) == .badValue(field: "branch", column: "RATE_C", line: 19, reason: "must be 0 (unlimited) or positive, not -1.0"))
         let negativeBase = Self.replacing("mpc.baseMVA = 1e2;", with: "mpc.baseMVA = -5;")
         #expect(failure(negativeBase) == .badValue(field: "baseMVA", column: "", line: 4, reason: "must be a positive number, not -5.0"))
     }

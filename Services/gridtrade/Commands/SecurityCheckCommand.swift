@@ -25,8 +25,12 @@ struct SecurityCheckCommand: ParsableCommand {
             grow. A trade that would break a limit is cut to the largest MW that keeps them all
             ("curtailed") or to 0 ("rejected"); "binding" lists the limits that stopped it, with the
             flow after the accepted MW and "contingency" null (base case) or the outaged branch's index.
-            --n-1 applies the same rule, with RATE_A as the post-outage limit too, under every single
-            in-service branch outage that leaves the network connected (outages that island buses are skipped).
+            --n-1 also checks every single in-service branch outage that leaves the network connected
+            (outages that island buses are skipped), against the emergency rating (RATE_C, else RATE_B,
+            else RATE_A). With --n-1, a limit already broken before the trade holds the trade to "may
+            not grow" only where the trade's distribution factor on it is at least --n1-threshold
+            (default 0.05, as the dispatch service's dispatch.n1.threshold); a limit the trade would
+            newly break always curtails it.
             Bad input: exit status 1, one line on stderr, nothing on stdout.
             """
     )
@@ -39,6 +43,16 @@ struct SecurityCheckCommand: ParsableCommand {
 
     @Flag(name: .customLong("n-1"), help: "Also check every single-branch outage (N-1).")
     var nMinus1 = false
+
+    @Option(
+        name: .customLong("n1-threshold"),
+        help: "With --n-1: the distribution factor (0...1) from which a trade may not grow a limit already broken before it."
+    )
+    var overloadThreshold: Double = SecurityCheck.defaultOverloadThreshold
+
+    func validate() throws {
+        guard (0...1).contains(overloadThreshold) else { throw ValidationError("--n1-threshold must be a fraction from 0 to 1 (0.05 is 5%)") }
+    }
 
     func run() throws {
         do {
@@ -54,7 +68,7 @@ struct SecurityCheckCommand: ParsableCommand {
     func report() throws -> Data {
         let network = try DCNetwork(case: try MatpowerCase(contentsOf: casePath))
         let list = try Self.loadTrades(trades)
-        let report = try SecurityCheck.report(network: network, trades: list.trades, nMinus1: nMinus1)
+        let report = try SecurityCheck.report(network: network, trades: list.trades, nMinus1: nMinus1, overloadThreshold: overloadThreshold)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(report) + Data("\n".utf8)
