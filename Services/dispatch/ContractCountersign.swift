@@ -15,7 +15,7 @@ struct ContractCountersign {
     func sign(_ request: SignContractRequest, context: RequestContext) async throws -> SignedContract {
         let caller = try await registry.caller(context, recordingIn: store)
         let plan = try ContractCountersigning.open(request.contract, signer: identity.current)
-        let check = try await store.read { try DispatchStore.result(plan.document.orderId, $0) }
+        let check = try await store.read { try DispatchStore.result(OrderID(plan.document.orderId), $0) }
         return try ContractCountersigning.countersign(plan, caller: caller.memberID, check: check)
     }
 }

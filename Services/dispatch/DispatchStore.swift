@@ -42,8 +42,8 @@ enum DispatchStore {
         )
     }
 
-    static func result(_ orderID: String, _ db: Database) throws -> SignedSecurityCheck? {
-        try JSONColumn.decode(try String.fetchOne(db, sql: "SELECT body FROM result WHERE order_id = ?", arguments: [orderID]))
+    static func result(_ orderID: OrderID, _ db: Database) throws -> SignedSecurityCheck? {
+        try JSONColumn.decode(try String.fetchOne(db, sql: "SELECT body FROM result WHERE order_id = ?", arguments: [orderID.rawValue]))
     }
 
     static func results(after seq: Int64, limit: Int, _ db: Database) throws -> [SignedSecurityCheck] {

@@ -35,7 +35,7 @@ struct ReviewedOrders: FollowerSource {
         let decision: ReviewDecision
         do {
             decision = try StatementSignature.verify(
-                record.statement, as: ReviewDecision.self, kind: SignedStatement.Kind.reviewDecision, role: .tradingCenter, authority: authority,
+                record.statement, as: ReviewDecision.self, kind: .reviewDecision, role: .tradingCenter, authority: authority,
                 now: Date(unixMilliseconds: record.decision.reviewedAtMs)
             )
         } catch {
@@ -51,8 +51,8 @@ struct ReviewedOrders: FollowerSource {
         let sellerBus = try await registry.member(order.seller)?.generator?.bus
         let buyerBus = try await registry.member(order.buyer)?.consumer?.bus
         let placement = try await desk.place(TradeOnNetwork(order: order), sellerBus: sellerBus, buyerBus: buyerBus)
-        let result = placement.result(reviewSeq: record.seq, network: desk.network, checkedAtMs: Date().unixMilliseconds, checker: signer.memberID)
-        let statement = try StatementSignature.sign(result, kind: SignedStatement.Kind.securityCheck, by: signer)
+        let result = placement.result(reviewSeq: record.seq, network: desk.network, checkedAtMs: Date().unixMilliseconds, checker: signer.member)
+        let statement = try StatementSignature.sign(result, kind: .securityCheck, by: signer)
         let checked = try await store.change { db -> SignedSecurityCheck in
             let checked = SignedSecurityCheck(seq: try DispatchStore.nextSeq(db), result: result, statement: statement)
             try DispatchStore.insert(checked, db)

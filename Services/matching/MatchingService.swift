@@ -52,12 +52,12 @@ struct MatchingService: Sendable {
     private func createOrder(_ request: CreateOrderRequest, _ context: RequestContext) async throws -> TradeOrder {
         let caller = try await registry.caller(context, recordingIn: store)
         let order = try OrderRules.create(
-            request, by: caller.memberID, id: MatchingIDs.new("o"), nowMs: Date().unixMilliseconds,
+            request, by: caller.memberID, id: MatchingIDs.order(), nowMs: Date().unixMilliseconds,
             signature: try PartySignature(authenticated: context)
         )
         _ = try await registry.admitted(request.seller, as: .generator, field: "seller")
         _ = try await registry.admitted(request.buyer, as: .consumer, field: "buyer")
-        var plans: [String: Double] = [:]
+        var plans: [DeliveryMonth: Double] = [:]
         for share in request.monthlySplit { plans[share.month] = try await registry.plan(request.seller, share.month)?.maxMw }
         try await store.change { [plans] db in
             // Inside the transaction, so two orders cannot both take the last of a plan.
@@ -101,7 +101,7 @@ struct MatchingService: Sendable {
             // The open rounds are read inside the transaction, so two requests cannot both open one.
             let round = try RoundRules.open(
                 request, pricing: pricing, consumer: caller.memberID, demand: demand, openRounds: try MatchingStore.openRounds(db),
-                id: MatchingIDs.new("r"), nowMs: Date().unixMilliseconds, openedBy: openedBy
+                id: MatchingIDs.round(), nowMs: Date().unixMilliseconds, openedBy: openedBy
             )
             try MatchingStore.put(round, db)
             return round
@@ -137,7 +137,10 @@ struct MatchingService: Sendable {
 /// New order and round ids: a prefix and 48 random bits. (A round's own orders are named after
 /// the round, by `RoundClosing`.)
 enum MatchingIDs {
-    static func new(_ prefix: String) -> String {
+    static func order() -> OrderID { OrderID(new("o")) }
+    static func round() -> RoundID { RoundID(new("r")) }
+
+    private static func new(_ prefix: String) -> String {
         prefix + "-" + (0..<6).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     }
 }

@@ -44,12 +44,12 @@ enum MatchingStore {
     static func insert(_ order: TradeOrder, _ db: Database) throws {
         try db.execute(
             sql: "INSERT INTO trade_order (id, seller, buyer, status, created_at_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [order.id, order.seller, order.buyer, order.status.rawValue, order.createdAtMs, try JSONColumn.encode(order)]
+            arguments: [order.id.rawValue, order.seller.rawValue, order.buyer.rawValue, order.status.rawValue, order.createdAtMs, try JSONColumn.encode(order)]
         )
         for share in order.monthlySplit {
             try db.execute(
                 sql: "INSERT INTO order_month (order_id, seller, month, mwh) VALUES (?, ?, ?, ?)",
-                arguments: [order.id, order.seller, share.month, share.mwh]
+                arguments: [order.id.rawValue, order.seller.rawValue, share.month.rawValue, share.mwh]
             )
         }
     }
@@ -57,16 +57,17 @@ enum MatchingStore {
     static func update(_ order: TradeOrder, _ db: Database) throws {
         try db.execute(
             sql: "UPDATE trade_order SET status = ?, body = ? WHERE id = ?",
-            arguments: [order.status.rawValue, try JSONColumn.encode(order), order.id]
+            arguments: [order.status.rawValue, try JSONColumn.encode(order), order.id.rawValue]
         )
     }
 
-    static func order(_ id: String, _ db: Database) throws -> TradeOrder? {
-        try JSONColumn.decode(try String.fetchOne(db, sql: "SELECT body FROM trade_order WHERE id = ?", arguments: [id]))
+    static func order(_ id: OrderID, _ db: Database) throws -> TradeOrder? {
+        try JSONColumn.decode(try String.fetchOne(db, sql: "SELECT body FROM trade_order WHERE id = ?", arguments: [id.rawValue]))
     }
 
-    static func orders(member: String?, status: TradeOrderStatus?, month: String?, _ db: Database) throws -> [TradeOrder] {
-        try String.fetchAll(
+    static func orders(member: MemberID?, status: TradeOrderStatus?, month: DeliveryMonth?, _ db: Database) throws -> [TradeOrder] {
+        let member = member?.rawValue, month = month?.rawValue
+        return try String.fetchAll(
             db,
             sql: """
             SELECT body FROM trade_order o
@@ -79,26 +80,26 @@ enum MatchingStore {
     }
 
     /// MWh a seller has in open or confirmed orders for a month.
-    static func committed(seller: String, month: String, _ db: Database) throws -> Double {
+    static func committed(seller: MemberID, month: DeliveryMonth, _ db: Database) throws -> Double {
         try Double.fetchOne(
             db,
             sql: """
             SELECT COALESCE(SUM(m.mwh), 0) FROM order_month m JOIN trade_order o ON o.id = m.order_id
             WHERE m.seller = ? AND m.month = ? AND o.status IN ('open', 'confirmed')
             """,
-            arguments: [seller, month]
+            arguments: [seller.rawValue, month.rawValue]
         ) ?? 0
     }
 
     static func put(_ round: Round, _ db: Database) throws {
         try db.execute(
             sql: "INSERT OR REPLACE INTO round (id, status, deadline_ms, body) VALUES (?, ?, ?, ?)",
-            arguments: [round.id, round.status.rawValue, round.deadlineMs, try JSONColumn.encode(round)]
+            arguments: [round.id.rawValue, round.status.rawValue, round.deadlineMs, try JSONColumn.encode(round)]
         )
     }
 
-    static func round(_ id: String, _ db: Database) throws -> Round? {
-        try JSONColumn.decode(try String.fetchOne(db, sql: "SELECT body FROM round WHERE id = ?", arguments: [id]))
+    static func round(_ id: RoundID, _ db: Database) throws -> Round? {
+        try JSONColumn.decode(try String.fetchOne(db, sql: "SELECT body FROM round WHERE id = ?", arguments: [id.rawValue]))
     }
 
     static func openRounds(_ db: Database) throws -> [Round] {

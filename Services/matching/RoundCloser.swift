@@ -28,7 +28,7 @@ struct RoundCloser: Sendable {
 
     /// Throws when a fact cannot be had (the registry away, the store failing); the caller tries
     /// again later.
-    func close(_ id: String) async throws -> Outcome {
+    func close(_ id: RoundID) async throws -> Outcome {
         while true {
             let stored = try await store.read { try MatchingStore.round(id, $0) }
             let round: Round
@@ -37,7 +37,7 @@ struct RoundCloser: Sendable {
             case let .notDue(untilMs): return .notDue(untilMs: untilMs)
             case let .due(due): round = due
             }
-            var plans: [String: Double] = [:]
+            var plans: [MemberID: Double] = [:]
             for offer in round.offers { plans[offer.generator] = try await registry.plan(offer.generator, round.month)?.maxMw }
             let game = try await store.read { [plans] db in RoundClosing.game(round, try Self.roomFacts(round, plans, db)) }
             let clearing = try await OffPool.run { RoundRules.clear(game.round) }
@@ -68,8 +68,8 @@ struct RoundCloser: Sendable {
 
     /// The offering generators' plans (from the registry) and their open and confirmed MWh in the
     /// round's month (from the store, in the caller's transaction).
-    private static func roomFacts(_ round: Round, _ plans: [String: Double], _ db: Database) throws -> RoundClosing.RoomFacts {
-        var committed: [String: Double] = [:]
+    private static func roomFacts(_ round: Round, _ plans: [MemberID: Double], _ db: Database) throws -> RoundClosing.RoomFacts {
+        var committed: [MemberID: Double] = [:]
         for offer in round.offers {
             committed[offer.generator] = try MatchingStore.committed(seller: offer.generator, month: round.month, db)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MatchingCore
+import Messages
 import ServiceLifecycle
 import Storage
 
@@ -13,19 +14,19 @@ struct RoundDeadlines: Service {
     let store: SQLiteStore
     let closer: RoundCloser
     let logger: Logger
-    private let opened: AsyncStream<String>
-    private let open: AsyncStream<String>.Continuation
+    private let opened: AsyncStream<RoundID>
+    private let open: AsyncStream<RoundID>.Continuation
 
     init(store: SQLiteStore, closer: RoundCloser, logger: Logger) {
         self.store = store
         self.closer = closer
         self.logger = logger
-        (opened, open) = AsyncStream.makeStream(of: String.self)
+        (opened, open) = AsyncStream.makeStream(of: RoundID.self)
     }
 
     /// Has the round closed at its deadline. Safe to call before `run` starts, and twice for one
     /// round: the close is one transaction that first checks the round is still open.
-    func schedule(_ roundID: String) {
+    func schedule(_ roundID: RoundID) {
         open.yield(roundID)
     }
 
@@ -44,7 +45,7 @@ struct RoundDeadlines: Service {
         }
     }
 
-    private func closeAtDeadline(_ id: String) async {
+    private func closeAtDeadline(_ id: RoundID) async {
         var failures = 0
         while !Task.isCancelled {
             do {

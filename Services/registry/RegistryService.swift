@@ -164,11 +164,11 @@ final class RegistryService: Sendable {
             return
         }
         let publicKey = try MemberKey.loadPublicKey(pem: String(contentsOfFile: path, encoding: .utf8))
-        let id = MemberIDs.derive(publicKey)
+        let id = MemberID(publicKey: publicKey)
         let authority = self.authority
         if try await store.read({ try RegistryStore.fetchMember(id, $0) }) != nil { return }
         var tradingCenter = Member(
-            id: id, role: .tradingCenter, legalName: "Trading center", licence: "TC-\(id.dropFirst(2))", contact: "operator",
+            id: id, role: .tradingCenter, legalName: "Trading center", licence: "TC-\(id.rawValue.dropFirst(2))", contact: "operator",
             status: .approved, publicKey: publicKey.derRepresentation.base64EncodedString(), registeredAtMs: Date().unixMilliseconds, decidedAtMs: Date().unixMilliseconds
         )
         let issued = try Self.issue(authority, for: tradingCenter, publicKey: publicKey)
@@ -182,7 +182,7 @@ final class RegistryService: Sendable {
 
     private static func issue(_ authority: CertificateAuthority, for member: Member, publicKey: P256.Signing.PublicKey? = nil) throws -> (pem: String, serial: String) {
         let key = try publicKey ?? P256.Signing.PublicKey(derRepresentation: Data(base64Encoded: member.publicKey) ?? Data())
-        let certificate = try authority.issue(memberID: member.id, role: member.role, publicKey: key, now: Date())
+        let certificate = try authority.issue(memberID: member.id.rawValue, role: member.role, publicKey: key, now: Date())
         return (try CertificatePEM.encode(certificate), CertificateSerial.hex(certificate))
     }
 
@@ -190,7 +190,7 @@ final class RegistryService: Sendable {
 
 /// What a member publishes per delivery month.
 protocol PeriodRecord {
-    var month: String { get }
+    var month: DeliveryMonth { get }
 }
 
 extension GenerationPlan: PeriodRecord {}

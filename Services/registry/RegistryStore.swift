@@ -51,7 +51,7 @@ enum RegistryStore {
     // MARK: members
 
     static func insert(_ member: Member, _ db: Database) throws {
-        if try fetchMember(member.id, db) != nil { throw RegistryError.duplicate(field: "gt-public-key", value: member.id) }
+        if try fetchMember(member.id, db) != nil { throw RegistryError.duplicate(field: "gt-public-key", value: member.id.rawValue) }
         // A rejected or revoked member's licence may apply again, with a new key.
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM member WHERE licence = ? AND status IN ('pending', 'approved')", arguments: [member.licence]) == true {
             throw RegistryError.duplicate(field: "licence", value: member.licence)
@@ -61,7 +61,7 @@ enum RegistryStore {
             INSERT INTO member (id, role, legal_name, licence, contact, status, reason, generator, consumer, public_key, certificate, serial, registered_at_ms, decided_at_ms)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            arguments: [member.id, member.role.rawValue, member.legalName, member.licence, member.contact, member.status.rawValue, member.reason,
+            arguments: [member.id.rawValue, member.role.rawValue, member.legalName, member.licence, member.contact, member.status.rawValue, member.reason,
                         try JSONColumn.encode(member.generator), try JSONColumn.encode(member.consumer), member.publicKey, member.certificate, nil, member.registeredAtMs, member.decidedAtMs]
         )
     }
@@ -69,12 +69,12 @@ enum RegistryStore {
     static func update(_ member: Member, serial: String?, _ db: Database) throws {
         try db.execute(
             sql: "UPDATE member SET status = ?, reason = ?, certificate = ?, serial = COALESCE(?, serial), decided_at_ms = ? WHERE id = ?",
-            arguments: [member.status.rawValue, member.reason, member.certificate, serial, member.decidedAtMs, member.id]
+            arguments: [member.status.rawValue, member.reason, member.certificate, serial, member.decidedAtMs, member.id.rawValue]
         )
     }
 
-    static func fetchMember(_ id: String, _ db: Database) throws -> Member? {
-        try Row.fetchOne(db, sql: "SELECT * FROM member WHERE id = ?", arguments: [id]).map(member)
+    static func fetchMember(_ id: MemberID, _ db: Database) throws -> Member? {
+        try Row.fetchOne(db, sql: "SELECT * FROM member WHERE id = ?", arguments: [id.rawValue]).map(member)
     }
 
     static func fetchMembers(role: Role?, status: MemberStatus?, _ db: Database) throws -> [Member] {
@@ -85,13 +85,13 @@ enum RegistryStore {
         ).map(member)
     }
 
-    static func serial(of id: String, _ db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT serial FROM member WHERE id = ?", arguments: [id])
+    static func serial(of id: MemberID, _ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT serial FROM member WHERE id = ?", arguments: [id.rawValue])
     }
 
     static func revocations(_ db: Database) throws -> [Revocation] {
         try Row.fetchAll(db, sql: "SELECT id, serial, reason, decided_at_ms FROM member WHERE status = 'revoked' ORDER BY decided_at_ms, id").map { row in
-            Revocation(memberId: row["id"], serial: row["serial"] ?? "", reason: row["reason"] ?? "", revokedAtMs: row["decided_at_ms"] ?? 0)
+            Revocation(memberId: MemberID(row["id"] as String), serial: row["serial"] ?? "", reason: row["reason"] ?? "", revokedAtMs: row["decided_at_ms"] ?? 0)
         }
     }
 
@@ -102,7 +102,7 @@ enum RegistryStore {
             throw UnreadableRow(table: "member", id: id)
         }
         return Member(
-            id: id,
+            id: MemberID(id),
             role: role,
             legalName: row["legal_name"],
             licence: row["licence"],
@@ -120,15 +120,16 @@ enum RegistryStore {
 
     // MARK: plans and demands
 
-    static func put<T: Encodable>(_ table: String, memberId: String, month: String, _ value: T, _ db: Database) throws {
+    static func put<T: Encodable>(_ table: String, memberId: MemberID, month: DeliveryMonth, _ value: T, _ db: Database) throws {
         try db.execute(
             sql: "INSERT OR REPLACE INTO \(table) (member_id, month, body) VALUES (?, ?, ?)",
-            arguments: [memberId, month, try JSONColumn.encode(value)]
+            arguments: [memberId.rawValue, month.rawValue, try JSONColumn.encode(value)]
         )
     }
 
-    static func list<T: Decodable>(_ table: String, month: String?, memberId: String?, _ db: Database) throws -> [T] {
-        try String.fetchAll(
+    static func list<T: Decodable>(_ table: String, month: DeliveryMonth?, memberId: MemberID?, _ db: Database) throws -> [T] {
+        let month = month?.rawValue, memberId = memberId?.rawValue
+        return try String.fetchAll(
             db,
             sql: "SELECT body FROM \(table) WHERE (? IS NULL OR month = ?) AND (? IS NULL OR member_id = ?) ORDER BY month, member_id",
             arguments: [month, month, memberId, memberId]

@@ -21,7 +21,7 @@ struct ContractDesk {
         let plan = try ContractDrafting.admit(DraftRequestFacts(
             request: request, caller: caller.memberID, review: review, drafter: identity.current, authority: registry.authority, now: now
         ))
-        var members: [String: Member] = [:]
+        var members: [MemberID: Member] = [:]
         for id in plan.membersToLookUp {
             members[id] = try await registry.member(id)
         }

@@ -36,9 +36,9 @@ struct ReviewDesk: FollowerSource {
         let reasons = ReviewRules.reasons(order, facts, authority: authority)
         let decision = ReviewDecision(
             orderId: order.id, order: order, status: reasons.isEmpty ? .approved : .rejected, reasons: reasons,
-            reviewedAtMs: facts.nowMs, reviewer: signer.memberID
+            reviewedAtMs: facts.nowMs, reviewer: signer.member
         )
-        let statement = try StatementSignature.sign(decision, kind: SignedStatement.Kind.reviewDecision, by: signer)
+        let statement = try StatementSignature.sign(decision, kind: .reviewDecision, by: signer)
         let record = try await store.change { db -> SignedReviewDecision? in
             guard !(try ReviewStore.hasDecision(order.id, db)) else { return nil }
             let record = SignedReviewDecision(seq: try ReviewStore.nextSeq(db), decision: decision, statement: statement)
@@ -57,7 +57,7 @@ struct ReviewDesk: FollowerSource {
     /// revocations, and the energy already approved.
     private func gather(_ order: TradeOrder) async throws -> ReviewFacts {
         let months = order.monthlySplit.map(\.month)
-        var plans: [String: Double] = [:]
+        var plans: [DeliveryMonth: Double] = [:]
         for month in Set(months) { plans[month] = try await registry.plan(order.seller, month)?.maxMw }
         let seller = try await registry.member(order.seller)
         let buyer = try await registry.member(order.buyer)

@@ -20,9 +20,10 @@ struct ReviewService {
         let upstream = host.settings.upstream(.matching)
         let matching = try RPCClient(endpoint: upstream.rpc)
         let identity = try ServiceIdentity(settings: host.settings, role: .tradingCenter, logger: host.logger)
+        // Each limit by its decimal spelling: a cap of 14.16 is 14.16, and an order at 14.16 is within it.
         let limits = ReviewLimits(
-            priceFloor: config.double(forKey: "review.price.floor", default: ReviewLimits.defaults.priceFloor),
-            priceCap: config.double(forKey: "review.price.cap", default: ReviewLimits.defaults.priceCap)
+            priceFloor: Price.decimal(config.double(forKey: "review.price.floor", default: Price.double(ReviewLimits.defaults.priceFloor))),
+            priceCap: Price.decimal(config.double(forKey: "review.price.cap", default: Price.double(ReviewLimits.defaults.priceCap)))
         )
         if let problem = limits.problem { throw SettingsError("review.price: \(problem)") }
 

@@ -29,19 +29,20 @@ enum ReviewStore {
         }
     }
 
-    static func hasDecision(_ orderID: String, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM decision WHERE order_id = ?)", arguments: [orderID]) ?? false
+    static func hasDecision(_ orderID: OrderID, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM decision WHERE order_id = ?)", arguments: [orderID.rawValue]) ?? false
     }
 
     /// Those of `orderIDs` with a decision: one query for a whole sweep.
-    static func decided(_ orderIDs: [String], _ db: Database) throws -> Set<String> {
+    static func decided(_ orderIDs: [OrderID], _ db: Database) throws -> Set<OrderID> {
         guard !orderIDs.isEmpty else { return [] }
-        var found = Set<String>()
+        var found = Set<OrderID>()
         // SQLite takes at most 32766 parameters per statement.
         for start in stride(from: 0, to: orderIDs.count, by: 10_000) {
-            let chunk = Array(orderIDs[start..<min(start + 10_000, orderIDs.count)])
+            let chunk = orderIDs[start..<min(start + 10_000, orderIDs.count)].map(\.rawValue)
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            found.formUnion(try String.fetchAll(db, sql: "SELECT order_id FROM decision WHERE order_id IN (\(marks))", arguments: StatementArguments(chunk)))
+            let ids = try String.fetchAll(db, sql: "SELECT order_id FROM decision WHERE order_id IN (\(marks))", arguments: StatementArguments(chunk))
+            found.formUnion(ids.map(OrderID.init))
         }
         return found
     }
@@ -55,40 +56,41 @@ enum ReviewStore {
         let decision = record.decision
         try db.execute(
             sql: "INSERT INTO decision (seq, order_id, seller, buyer, status, body) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [record.seq, decision.orderId, decision.order.seller, decision.order.buyer, decision.status.rawValue, try JSONColumn.encode(record)]
+            arguments: [record.seq, decision.orderId.rawValue, decision.order.seller.rawValue, decision.order.buyer.rawValue, decision.status.rawValue, try JSONColumn.encode(record)]
         )
         guard decision.status == .approved else { return }
         for share in decision.order.monthlySplit {
             try db.execute(
                 sql: "INSERT INTO approved_month (order_id, seller, month, mwh) VALUES (?, ?, ?, ?)",
-                arguments: [decision.orderId, decision.order.seller, share.month, share.mwh]
+                arguments: [decision.orderId.rawValue, decision.order.seller.rawValue, share.month.rawValue, share.mwh]
             )
         }
     }
 
-    static func approvedMwh(seller: String, months: [String], _ db: Database) throws -> [String: Double] {
-        var totals: [String: Double] = [:]
+    static func approvedMwh(seller: MemberID, months: [DeliveryMonth], _ db: Database) throws -> [DeliveryMonth: Double] {
+        var totals: [DeliveryMonth: Double] = [:]
         for month in months {
             totals[month] = try Double.fetchOne(
-                db, sql: "SELECT COALESCE(SUM(mwh), 0) FROM approved_month WHERE seller = ? AND month = ?", arguments: [seller, month]
+                db, sql: "SELECT COALESCE(SUM(mwh), 0) FROM approved_month WHERE seller = ? AND month = ?", arguments: [seller.rawValue, month.rawValue]
             ) ?? 0
         }
         return totals
     }
 
-    static func decision(_ orderID: String, _ db: Database) throws -> SignedReviewDecision? {
-        try JSONColumn.decode(try String.fetchOne(db, sql: "SELECT body FROM decision WHERE order_id = ?", arguments: [orderID]))
+    static func decision(_ orderID: OrderID, _ db: Database) throws -> SignedReviewDecision? {
+        try JSONColumn.decode(try String.fetchOne(db, sql: "SELECT body FROM decision WHERE order_id = ?", arguments: [orderID.rawValue]))
     }
 
     static func decisions(_ query: DecisionListQuery, _ db: Database) throws -> [SignedReviewDecision] {
         let limit = min(max(query.limit ?? 500, 1), 5_000)
+        let member = query.member?.rawValue
         return try String.fetchAll(
             db,
             sql: """
             SELECT body FROM decision WHERE seq > ? AND (? IS NULL OR status = ?) AND (? IS NULL OR seller = ? OR buyer = ?)
             ORDER BY seq LIMIT ?
             """,
-            arguments: [query.afterSeq ?? 0, query.status?.rawValue, query.status?.rawValue, query.member, query.member, query.member, limit]
+            arguments: [query.afterSeq ?? 0, query.status?.rawValue, query.status?.rawValue, member, member, member, limit]
         ).compactMap { try JSONColumn.decode($0) }
     }
 }

@@ -1,4 +1,5 @@
 import Bus
+import Messages
 import Storage
 
 public extension Authenticator {
@@ -18,8 +19,8 @@ public extension Authenticator {
         return applicant
     }
 
-    private func nonce(member: String, _ value: String, timestampMs: Int64) -> RequestNonce {
+    private func nonce(member: MemberID, _ value: String, timestampMs: Int64) -> RequestNonce {
         // Kept as long as the in-memory window: twice the accepted skew.
-        RequestNonce(memberId: member, value: value, timestampMs: timestampMs, lifeMs: 2 * maxSkewMs)
+        RequestNonce(memberId: member.rawValue, value: value, timestampMs: timestampMs, lifeMs: 2 * maxSkewMs)
     }
 }

@@ -62,7 +62,7 @@ public final class Authenticator: Sendable {
         guard let der = Data(base64Encoded: keyText), let key = try? P256.Signing.PublicKey(derRepresentation: der) else {
             throw .unauthenticated("gt-public-key is not a base64 DER P-256 public key")
         }
-        let id = MemberIDs.derive(key)
+        let id = MemberID(publicKey: key)
         guard headers.memberID == id else { throw .unauthenticated("gt-member must be '\(id)', the id of the registered key") }
         try verifySignature(headers, key: key, context)
         try claimNonce(headers)
@@ -91,7 +91,7 @@ public final class Authenticator: Sendable {
         }
         let digest = RequestSignature.bodyDigestHex(context.bodyBytes)
         let valid = RequestSignature.verify(
-            signature: headers.signature, publicKey: key, method: context.method, memberID: headers.memberID,
+            signature: headers.signature, publicKey: key, method: context.method, memberID: headers.memberID.rawValue,
             bodyDigestHex: digest, timestampMs: headers.timestampMs, nonce: headers.nonce
         )
         guard valid else { throw .unauthenticated("signature does not verify") }

@@ -2,7 +2,7 @@ import Messages
 
 /// Who sent an authenticated request, and the nonce that makes it unrepeatable.
 public struct Caller: Sendable, Equatable {
-    public let memberID: String
+    public let memberID: MemberID
     public let role: Role
     /// The certificate's serial, hex.
     public let serial: String
@@ -12,7 +12,7 @@ public struct Caller: Sendable, Equatable {
 
 /// A registration, signed with the key it registers.
 public struct Applicant: Sendable, Equatable {
-    public let memberID: String
+    public let memberID: MemberID
     /// DER SubjectPublicKeyInfo of the key.
     public let publicKeyDER: [UInt8]
     public let nonce: String

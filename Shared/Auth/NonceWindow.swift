@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 import Synchronization
 
 /// Refuses a (member, nonce) pair seen within the window. Requests older than the window are
@@ -10,10 +11,10 @@ final class NonceWindow: Sendable {
     init(windowMs: Int64) { self.windowMs = windowMs }
 
     /// False if the pair was already used.
-    func claim(member: String, nonce: String, timestampMs: Int64, nowMs: Int64) -> Bool {
+    func claim(member: MemberID, nonce: String, timestampMs: Int64, nowMs: Int64) -> Bool {
         seen.withLock { seen in
             if seen.count > 10_000 { seen = seen.filter { $0.value > nowMs - windowMs } }
-            let key = member + "/" + nonce
+            let key = member.rawValue + "/" + nonce
             if seen[key] != nil { return false }
             seen[key] = timestampMs + windowMs
             return true

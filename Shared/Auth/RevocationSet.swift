@@ -4,7 +4,7 @@ import Synchronization
 /// The members whose certificates are revoked, as this process knows them. The registry fills it
 /// from its store; other services from the registry's `MemberRevoked` events (`RevocationFeed`).
 public final class RevocationSet: Sendable {
-    private let revoked = Mutex<Set<String>>([])
+    private let revoked = Mutex<Set<MemberID>>([])
 
     public init() {}
 
@@ -12,5 +12,5 @@ public final class RevocationSet: Sendable {
         _ = revoked.withLock { $0.insert(revocation.memberId) }
     }
 
-    public func isRevoked(_ memberID: String) -> Bool { revoked.withLock { $0.contains(memberID) } }
+    public func isRevoked(_ memberID: MemberID) -> Bool { revoked.withLock { $0.contains(memberID) } }
 }

@@ -41,9 +41,9 @@ public enum ContractCountersigning {
     /// - Parameters:
     ///   - caller: the authenticated caller's member id.
     ///   - check: the dispatch center's stored check of `plan.document.orderId`, if it made one.
-    public static func countersign(_ plan: CountersignPlan, caller: String, check: SignedSecurityCheck?) throws(ContractDeskError) -> SignedContract {
-        let orderId = plan.document.orderId
-        guard let check, check.result.orderId == orderId else { throw .neverChecked(orderId: orderId) }
+    public static func countersign(_ plan: CountersignPlan, caller: MemberID, check: SignedSecurityCheck?) throws(ContractDeskError) -> SignedContract {
+        let orderId = OrderID(plan.document.orderId)
+        guard let check, check.result.order == orderId else { throw .neverChecked(orderId: orderId) }
         guard caller == check.result.buyer || caller == check.result.seller else { throw .notBuyerOrSeller(orderId: orderId, act: .countersigned) }
         guard check.result.status != .rejected else { throw .refusedOnNetwork(orderId: orderId, act: .countersigned) }
         guard plan.terms.agree(with: check.result, checkPayload: Data(base64Encoded: check.statement.payload) ?? Data()) else {

@@ -14,16 +14,27 @@ extension DispatchAPI {
 }
 
 public struct DraftContractRequest: Codable, Sendable {
-    public var orderId: String
-    /// The grid company that carries the energy (member id).
-    public var gridCompany: String
+    public var orderId: OrderID
+    /// The grid company that carries the energy.
+    public var gridCompany: MemberID
     /// The dispatch center's signed security check of the order (`Dispatch/GetResult`'s statement).
     public var securityCheck: SignedStatement
 
-    public init(orderId: String, gridCompany: String, securityCheck: SignedStatement) {
+    public init(orderId: OrderID, gridCompany: MemberID, securityCheck: SignedStatement) {
         self.orderId = orderId
         self.gridCompany = gridCompany
         self.securityCheck = securityCheck
+    }
+
+    /// For the ledger side's tests, which hold member ids (and a checked order's id) as strings.
+    @_disfavoredOverload
+    public init(orderId: OrderID, gridCompany: String, securityCheck: SignedStatement) {
+        self.init(orderId: orderId, gridCompany: MemberID(gridCompany), securityCheck: securityCheck)
+    }
+
+    @_disfavoredOverload
+    public init(orderId: String, gridCompany: String, securityCheck: SignedStatement) {
+        self.init(orderId: OrderID(orderId), gridCompany: MemberID(gridCompany), securityCheck: securityCheck)
     }
 
     enum CodingKeys: String, CodingKey {

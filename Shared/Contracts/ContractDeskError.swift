@@ -12,17 +12,17 @@ public enum ContractDeskError: Error, Equatable, Sendable, StatusConvertible, Cu
     /// The desk has no certificate yet (or has not reached the registry's CA): it cannot sign.
     case notSigning(Role)
     /// Only the order's buyer or seller may ask.
-    case notBuyerOrSeller(orderId: String, act: ContractAct)
+    case notBuyerOrSeller(orderId: OrderID, act: ContractAct)
     /// Drafting: the trading center never reviewed the order.
-    case neverReviewed(orderId: String)
+    case neverReviewed(orderId: OrderID)
     /// Drafting: the order was rejected in review, for these reasons.
-    case rejectedInReview(orderId: String, reasons: [String])
+    case rejectedInReview(orderId: OrderID, reasons: [String])
     /// Drafting: the security check given is not the dispatch center's word.
     case checkRefused(reason: String)
     /// Drafting: the security check given is another order's.
-    case checkOfOtherOrder(checked: String, requested: String)
+    case checkOfOtherOrder(checked: OrderID, requested: OrderID)
     /// The dispatch center carries none of the order.
-    case refusedOnNetwork(orderId: String, act: ContractAct)
+    case refusedOnNetwork(orderId: OrderID, act: ContractAct)
     /// Drafting: a party the registry does not know.
     case notAMember(ContractParty)
     /// Drafting: a party the registry knows in another role.
@@ -32,9 +32,9 @@ public enum ContractDeskError: Error, Equatable, Sendable, StatusConvertible, Cu
     /// Countersigning: the contract names another dispatch center.
     case notTheDispatchCenter
     /// Countersigning: this dispatch center never checked the contract's order.
-    case neverChecked(orderId: String)
+    case neverChecked(orderId: OrderID)
     /// Countersigning: the terms are not what the security check accepted.
-    case termsDisagree(orderId: String)
+    case termsDisagree(orderId: OrderID)
     /// The contract itself is refused (undecodable, a copy this desk cannot open, ...).
     case contract(ContractProblem)
     /// Sealing or signing failed: not the caller's doing.

@@ -33,7 +33,7 @@ public enum ContractDraft {
             digests.append(CopyDigest(recipient: copy.recipient, sha256: digest))
         }
         let document = ContractDocument(
-            contractId: terms.contractId, version: version, orderId: terms.orderId, parties: parties, periodStart: first, periodEnd: last,
+            contractId: terms.contractId, version: version, orderId: terms.orderId, parties: parties, periodStart: first.rawValue, periodEnd: last.rawValue,
             termsHash: SHA256.hash(data: clear).hexString,
             copies: digests, draftedAtMs: draftedAtMs
         )

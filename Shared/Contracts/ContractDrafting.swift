@@ -9,8 +9,8 @@ import X509
 /// (`Review/DraftContract`), gathered by the review service.
 public struct DraftRequestFacts: Sendable {
     public var request: DraftContractRequest
-    /// The authenticated caller's member id.
-    public var caller: String
+    /// The authenticated caller.
+    public var caller: MemberID
     /// The trading center's stored decision of the order, if it reviewed it.
     public var review: SignedReviewDecision?
     /// The trading center as a signer, once the registry certified it.
@@ -20,7 +20,7 @@ public struct DraftRequestFacts: Sendable {
     public var now: Date
 
     public init(
-        request: DraftContractRequest, caller: String, review: SignedReviewDecision?, drafter: MemberSigner?, authority: Certificate?, now: Date
+        request: DraftContractRequest, caller: MemberID, review: SignedReviewDecision?, drafter: MemberSigner?, authority: Certificate?, now: Date
     ) {
         self.request = request
         self.caller = caller
@@ -38,16 +38,16 @@ public struct DraftPlan: Sendable {
     public let check: SecurityCheckResult
     /// The check's signed statement, whose exact payload the terms cite.
     public let checkStatement: SignedStatement
-    public let gridCompany: String
+    public let gridCompany: MemberID
     public let drafter: MemberSigner
     public let authority: Certificate
     /// Consumer, generator, grid company, trading center, dispatch center: the order drafts list them in.
     public let parties: [ContractParty]
 
     /// The parties whose registry records (and revocations) the draft needs: all but the drafter.
-    public var membersToLookUp: [String] {
-        var seen = Set<String>()
-        return parties.map(\.member).filter { $0 != drafter.memberID && seen.insert($0).inserted }
+    public var membersToLookUp: [MemberID] {
+        var seen = Set<MemberID>()
+        return parties.map { MemberID($0.member) }.filter { $0 != drafter.member && seen.insert($0).inserted }
     }
 }
 
@@ -74,12 +74,13 @@ public enum ContractDrafting {
         } catch {
             throw .checkRefused(reason: "\(error)")
         }
-        guard check.orderId == orderId else { throw .checkOfOtherOrder(checked: check.orderId, requested: orderId) }
+        guard check.order == orderId else { throw .checkOfOtherOrder(checked: check.order, requested: orderId) }
         guard check.status != .rejected, check.acceptedMwh > 0 else { throw .refusedOnNetwork(orderId: orderId, act: .drafted) }
+        // The contract keeps member ids as strings: the ledger reads it.
         let parties = [
-            ContractParty(member: order.buyer, role: .consumer), ContractParty(member: order.seller, role: .generator),
-            ContractParty(member: facts.request.gridCompany, role: .gridCompany), ContractParty(member: drafter.memberID, role: .tradingCenter),
-            ContractParty(member: check.checker, role: .dispatchCenter),
+            ContractParty(member: order.buyer.rawValue, role: .consumer), ContractParty(member: order.seller.rawValue, role: .generator),
+            ContractParty(member: facts.request.gridCompany.rawValue, role: .gridCompany), ContractParty(member: drafter.memberID, role: .tradingCenter),
+            ContractParty(member: check.checker.rawValue, role: .dispatchCenter),
         ]
         return DraftPlan(
             review: review, check: check, checkStatement: facts.request.securityCheck, gridCompany: facts.request.gridCompany, drafter: drafter,
@@ -93,11 +94,11 @@ public enum ContractDrafting {
     ///   - revoked: those of them the registry revoked.
     ///   - salt: 32 random bytes, hex (`ContractDraft.salt()`), so the public hash hides the terms.
     public static func draft(
-        _ plan: DraftPlan, members: [String: Member], revoked: Set<String>, now: Date, salt: String
+        _ plan: DraftPlan, members: [MemberID: Member], revoked: Set<MemberID>, now: Date, salt: String
     ) throws(ContractDeskError) -> SignedContract {
         var keys: [String: P256.Signing.PublicKey] = [plan.drafter.memberID: plan.drafter.privateKey.publicKey]
         for party in plan.parties where keys[party.member] == nil {
-            keys[party.member] = try certifiedKey(of: party, member: members[party.member], revoked: revoked, authority: plan.authority, now: now)
+            keys[party.member] = try certifiedKey(of: party, member: members[MemberID(party.member)], revoked: revoked, authority: plan.authority, now: now)
         }
         let terms = ContractTerms.of(
             decision: plan.review.decision, check: plan.check, gridCompany: plan.gridCompany,
@@ -117,13 +118,13 @@ public enum ContractDrafting {
     /// The party's key from its certificate, if the registry has it approved in that role, not
     /// revoked, with a certificate the CA issued to that member in that role.
     static func certifiedKey(
-        of party: ContractParty, member: Member?, revoked: Set<String>, authority: Certificate, now: Date
+        of party: ContractParty, member: Member?, revoked: Set<MemberID>, authority: Certificate, now: Date
     ) throws(ContractDeskError) -> P256.Signing.PublicKey {
         guard let member else { throw .notAMember(party) }
         guard member.role == party.role else { throw .wrongRole(party, actual: member.role) }
-        guard member.status == .approved, !revoked.contains(party.member), let pem = member.certificate,
+        guard member.status == .approved, !revoked.contains(MemberID(party.member)), let pem = member.certificate,
               let certified = try? CertificateCheck.verify(pem: pem, caCertificate: authority, now: now),
-              certified.identity.memberID == party.member, certified.identity.role == party.role
+              certified.identity.memberID.rawValue == party.member, certified.identity.role == party.role
         else { throw .noValidCertificate(party) }
         return certified.key
     }

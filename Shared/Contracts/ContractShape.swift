@@ -8,7 +8,7 @@ enum ContractShape {
             throw ContractProblem(.invalidArgument, "contract_id must be ct- followed by the order id")
         }
         guard document.version >= 1 else { throw ContractProblem(.invalidArgument, "version must be at least 1") }
-        guard Months.isValid(document.periodStart), Months.isValid(document.periodEnd), document.periodStart <= document.periodEnd else {
+        guard DeliveryMonth(document.periodStart).isValid, DeliveryMonth(document.periodEnd).isValid, document.periodStart <= document.periodEnd else {
             throw ContractProblem(.invalidArgument, "period_start and period_end must be months (YYYY-MM), in order")
         }
         guard document.termsHash.count == 64, document.termsHash.allSatisfy(\.isHexDigit) else {

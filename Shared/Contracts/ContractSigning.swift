@@ -70,7 +70,7 @@ public enum ContractSigning {
                 throw ContractProblem(.invalidArgument, "the certificate of \(party.member) is not base64")
             }
             let (identity, certificate) = try certificates.identity(of: der, now: now)
-            guard identity.memberID == party.member else {
+            guard identity.memberID.rawValue == party.member else {
                 throw ContractProblem(.unauthenticated, "the certificate beside \(party.member)'s signature is \(identity.memberID)'s")
             }
             guard let key = P256.Signing.PublicKey(certificate.publicKey),

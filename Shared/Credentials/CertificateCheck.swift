@@ -37,7 +37,7 @@ public enum CertificateCheck {
         guard let role = Role(rawValue: roleName) else { throw .unknownRole(roleName) }
 
         return MemberIdentity(
-            memberID: memberID,
+            memberID: MemberID(memberID),
             role: role,
             serial: CertificateSerial.hex(leaf),
             notAfter: leaf.notValidAfter

@@ -1,6 +1,7 @@
 import GridProtocol
 import Crypto
 import Foundation
+import Messages
 import X509
 
 /// Signs a member's outgoing requests (see `RequestSignature` for the scheme).
@@ -9,6 +10,7 @@ import X509
 /// `gt-public-key` so the registry can check the request was signed by the key it is asked
 /// to certify.
 public struct MemberSigner: RequestSigner {
+    /// A string for the ledger side, which holds member ids as strings; `member` is the typed id.
     public let memberID: String
     public let privateKey: P256.Signing.PrivateKey
     /// Nil when registering.
@@ -34,6 +36,17 @@ public struct MemberSigner: RequestSigner {
         } else {
             credential = (RequestSignature.Entry.publicKey, privateKey.publicKey.derRepresentation.base64EncodedString())
         }
+    }
+
+    public var member: MemberID { MemberID(memberID) }
+
+    public init(
+        member: MemberID,
+        privateKey: P256.Signing.PrivateKey,
+        certificate: Certificate?,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.init(memberID: member.rawValue, privateKey: privateKey, certificate: certificate, clock: clock)
     }
 
     /// The signed metadata for one request, with the current time and a fresh nonce.

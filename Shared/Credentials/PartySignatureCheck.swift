@@ -26,7 +26,7 @@ public enum PartySignatureCheck {
         }
         guard let key = P256.Signing.PublicKey(certificate.publicKey), let signature = Data(base64Encoded: evidence.signature),
               RequestSignature.verify(
-                  signature: signature, publicKey: key, method: evidence.method, memberID: evidence.member,
+                  signature: signature, publicKey: key, method: evidence.method, memberID: evidence.member.rawValue,
                   bodyDigestHex: RequestSignature.bodyDigestHex(evidence.bodyBytes), timestampMs: evidence.timestampMs, nonce: evidence.nonce
               )
         else { throw .unauthenticated("\(evidence.member)'s signature on \(evidence.method) does not verify") }

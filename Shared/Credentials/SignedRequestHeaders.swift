@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Messages
 import X509
 
 /// The signature entries of a request's metadata, parsed and checked for form (see
@@ -9,7 +10,7 @@ import X509
 /// valid (`RequestSignature.verify`), the timestamp fresh and the nonce unused are the
 /// server's next steps.
 public struct SignedRequestHeaders: Hashable, Sendable {
-    public let memberID: String
+    public let memberID: MemberID
     /// `gt-cert` as sent: base64 of a certificate's DER. Exactly one of this and `publicKey` is set.
     public let certificate: String?
     /// `gt-public-key` as sent: base64 of a P-256 SubjectPublicKeyInfo DER (registration only).
@@ -22,8 +23,8 @@ public struct SignedRequestHeaders: Hashable, Sendable {
     public init(metadata: [String: String]) throws(SignedRequestHeadersError) {
         typealias Entry = RequestSignature.Entry
 
-        memberID = try Self.required(Entry.member, in: metadata)
-        guard MemberID.isValid(memberID) else { throw .malformed(Entry.member, reason: "not a valid member id") }
+        memberID = MemberID(try Self.required(Entry.member, in: metadata))
+        guard memberID.isValid else { throw .malformed(Entry.member, reason: "not a valid member id") }
 
         certificate = metadata[Entry.certificate]
         publicKey = metadata[Entry.publicKey]

@@ -8,19 +8,19 @@ public enum StatementSignature {
     public static let version = "GRIDTRADE-STATEMENT-V1"
 
     /// The exact bytes that are signed.
-    public static func message(kind: String, signer: String, payload: Data) -> Data {
-        Data([version, kind, signer, SHA256.hash(data: payload).lowercaseHex].joined(separator: "\n").utf8)
+    public static func message(kind: SignedStatement.Kind, signer: MemberID, payload: Data) -> Data {
+        Data([version, kind.rawValue, signer.rawValue, SHA256.hash(data: payload).lowercaseHex].joined(separator: "\n").utf8)
     }
 
     /// Encodes `value` once and signs those bytes.
-    public static func sign<T: Encodable>(_ value: T, kind: String, by signer: MemberSigner) throws -> SignedStatement {
+    public static func sign<T: Encodable>(_ value: T, kind: SignedStatement.Kind, by signer: MemberSigner) throws -> SignedStatement {
         guard let certificate = signer.certificate else { throw StatementError.unsigned("the signer has no certificate yet") }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let payload = try encoder.encode(value)
-        let signature = try signer.privateKey.signature(for: message(kind: kind, signer: signer.memberID, payload: payload))
+        let signature = try signer.privateKey.signature(for: message(kind: kind, signer: signer.member, payload: payload))
         return SignedStatement(
-            kind: kind, signer: signer.memberID, payload: payload.base64EncodedString(),
+            kind: kind, signer: signer.member, payload: payload.base64EncodedString(),
             signature: signature.derRepresentation.base64EncodedString(), certificate: try CertificateDER.base64(certificate)
         )
     }
@@ -28,9 +28,9 @@ public enum StatementSignature {
     /// Checks the certificate (against the CA, at `now`), the signer's role, the signature, and
     /// decodes the payload: what the statement says, as signed.
     public static func verify<T: Decodable>(
-        _ statement: SignedStatement, as type: T.Type, kind: String, role: Role, authority: Certificate, now: Date = Date()
+        _ statement: SignedStatement, as type: T.Type, kind: SignedStatement.Kind, role: Role, authority: Certificate, now: Date = Date()
     ) throws(StatementError) -> T {
-        guard statement.kind == kind else { throw .refused("a \(statement.kind) statement, not a \(kind)") }
+        guard statement.kind == kind else { throw .refused("a \(statement.kind.rawValue) statement, not a \(kind.rawValue)") }
         let certificate: Certificate
         let identity: MemberIdentity
         do {
@@ -50,7 +50,7 @@ public enum StatementSignature {
         do {
             return try JSONDecoder().decode(T.self, from: payload)
         } catch {
-            throw .refused("payload is not a \(kind): \(error)")
+            throw .refused("payload is not a \(kind.rawValue): \(error)")
         }
     }
 }

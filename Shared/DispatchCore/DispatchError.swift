@@ -1,10 +1,11 @@
 import GridProtocol
+import Messages
 
 /// Why the dispatch service refuses a request; each case maps to one status code.
 /// (Countersigning refuses with `ContractDeskError`, from the `Contracts` rules.)
 public enum DispatchError: Error, Equatable, Sendable, StatusConvertible, CustomStringConvertible {
     /// No security check was made for the order (not approved in review, or not yet reached).
-    case noCheck(orderId: String)
+    case noCheck(orderId: OrderID)
     /// The dispatch center has no certificate yet (or has not reached the registry's CA): it cannot sign.
     case notSigning
 

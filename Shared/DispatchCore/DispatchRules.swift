@@ -33,12 +33,12 @@ public enum DispatchRules {
             let requested = requestedMw(share)
             let outcome: TradeOutcome
             do {
-                outcome = try state.check(TradeInjection(id: trade.orderId, sellerBus: sellerBus, buyerBus: buyerBus, mw: requested))
+                outcome = try state.check(TradeInjection(id: trade.orderId.rawValue, sellerBus: sellerBus, buyerBus: buyerBus, mw: requested))
             } catch {
                 return unplaced("\(error)")
             }
             next.months[share.month] = state
-            checks.append(OutcomeMapping.monthCheck(outcome, month: share.month, requestedMw: requested, hours: Months.hours(share.month)))
+            checks.append(OutcomeMapping.monthCheck(outcome, month: share.month, requestedMw: requested, hours: share.month.hours))
         }
         let status: SecurityStatus =
             checks.allSatisfy { $0.status == .accepted } ? .accepted : checks.allSatisfy { $0.acceptedMw == 0 } ? .rejected : .curtailed
@@ -48,7 +48,7 @@ public enum DispatchRules {
     /// The MW of a month's energy spread over its hours. A month that is not one has no hours: its
     /// NaN is refused by the check, and an unplaced result says 0 (JSON has no NaN).
     static func requestedMw(_ share: MonthlyEnergy) -> Double {
-        let hours = Months.hours(share.month)
+        let hours = share.month.hours
         return hours > 0 ? share.mwh / hours : .nan
     }
 
@@ -63,21 +63,21 @@ public enum DispatchRules {
         var load = NetworkLoad()
         for result in stored where result.reason == nil {
             guard result.network.sha256 == network.identity.sha256 else {
-                throw .otherCase(orderId: result.orderId, stored: result.network, current: network.identity)
+                throw .otherCase(orderId: result.order, stored: result.network, current: network.identity)
             }
             let trade = TradeOnNetwork(
-                orderId: result.orderId, seller: result.seller, buyer: result.buyer, requestedMwh: result.requestedMwh,
-                months: result.months.map { MonthlyEnergy(month: $0.month, mwh: $0.requestedMw * Months.hours($0.month)) }
+                orderId: result.order, seller: result.seller, buyer: result.buyer, requestedMwh: result.requestedMwh,
+                months: result.months.map { MonthlyEnergy(month: $0.month, mwh: $0.requestedMw * $0.month.hours) }
             )
             let placement = place(trade, sellerBus: result.sellerBus, buyerBus: result.buyerBus, on: load, network: network)
             guard placement.reason == nil, placement.months.count == result.months.count else {
                 throw .notReproduced(
-                    orderId: result.orderId, checkedOn: result.network.name, month: nil, storedMw: result.acceptedMwh, replayedMw: placement.acceptedMwh
+                    orderId: result.order, checkedOn: result.network.name, month: nil, storedMw: result.acceptedMwh, replayedMw: placement.acceptedMwh
                 )
             }
             for (replayed, kept) in zip(placement.months, result.months) where abs(replayed.acceptedMw - kept.acceptedMw) > replayTolerance {
                 throw .notReproduced(
-                    orderId: result.orderId, checkedOn: result.network.name, month: kept.month, storedMw: kept.acceptedMw, replayedMw: replayed.acceptedMw
+                    orderId: result.order, checkedOn: result.network.name, month: kept.month, storedMw: kept.acceptedMw, replayedMw: replayed.acceptedMw
                 )
             }
             load = placement.load
@@ -89,10 +89,10 @@ public enum DispatchRules {
 /// Why the stored results cannot be stacked again on this case.
 public enum ReplayMismatch: Error, Equatable, Sendable, CustomStringConvertible {
     /// The result cites another case file (by SHA-256).
-    case otherCase(orderId: String, stored: NetworkIdentity, current: NetworkIdentity)
+    case otherCase(orderId: OrderID, stored: NetworkIdentity, current: NetworkIdentity)
     /// The same case file (`checkedOn` names it) gives another result for `month` (nil: the order
     /// as a whole, which the case no longer places at all; then in MWh).
-    case notReproduced(orderId: String, checkedOn: String, month: String?, storedMw: Double, replayedMw: Double)
+    case notReproduced(orderId: OrderID, checkedOn: String, month: DeliveryMonth?, storedMw: Double, replayedMw: Double)
 
     public var description: String {
         switch self {

@@ -9,7 +9,7 @@ public enum OutcomeMapping {
     /// - Parameters:
     ///   - requestedMw: the month's energy spread evenly over its hours.
     ///   - hours: the month's hours, to turn the accepted MW back into MWh.
-    public static func monthCheck(_ outcome: TradeOutcome, month: String, requestedMw: Double, hours: Double) -> MonthCheck {
+    public static func monthCheck(_ outcome: TradeOutcome, month: DeliveryMonth, requestedMw: Double, hours: Double) -> MonthCheck {
         let status: SecurityStatus =
             switch outcome.status {
             case .accepted: .accepted

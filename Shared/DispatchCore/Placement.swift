@@ -20,7 +20,7 @@ public struct Placement: Sendable {
     /// - Parameters:
     ///   - reviewSeq: the review decision's sequence number this check follows.
     ///   - checker: the dispatch center's member id.
-    public func result(reviewSeq: Int64, network: DispatchNetwork, checkedAtMs: Int64, checker: String) -> SecurityCheckResult {
+    public func result(reviewSeq: Int64, network: DispatchNetwork, checkedAtMs: Int64, checker: MemberID) -> SecurityCheckResult {
         SecurityCheckResult(
             orderId: trade.orderId, reviewSeq: reviewSeq, seller: trade.seller, buyer: trade.buyer, sellerBus: sellerBus, buyerBus: buyerBus,
             status: status, requestedMwh: trade.requestedMwh, acceptedMwh: acceptedMwh, months: months, reason: reason, nMinus1: network.nMinus1,

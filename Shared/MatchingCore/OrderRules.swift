@@ -8,14 +8,12 @@ public enum OrderRules {
 
     public static func validate(_ request: CreateOrderRequest) throws(MatchingError) {
         guard request.seller != request.buyer else { throw .invalid(field: "buyer", reason: "must differ from the seller") }
-        guard request.price.isFinite, request.price > 0, request.price <= MarketLimits.maxPrice else {
-            throw .invalid(field: "price", reason: "must be in (0, \(Int(MarketLimits.maxPrice))] $/MWh")
-        }
+        if let problem = MarketLimits.priceProblem(request.price) { throw .invalid(field: "price", reason: problem) }
         guard !request.monthlySplit.isEmpty else { throw .invalid(field: "monthly_split", reason: "must name at least one month") }
         guard request.monthlySplit.count <= 120 else { throw .invalid(field: "monthly_split", reason: "must be at most 120 months") }
-        var seen = Set<String>()
+        var seen = Set<DeliveryMonth>()
         for (index, share) in request.monthlySplit.enumerated() {
-            guard Months.isValid(share.month) else { throw .invalid(field: "monthly_split[\(index)].month", reason: "must be a month, YYYY-MM") }
+            guard share.month.isValid else { throw .invalid(field: "monthly_split[\(index)].month", reason: "must be a month, YYYY-MM") }
             guard seen.insert(share.month).inserted else { throw .invalid(field: "monthly_split[\(index)].month", reason: "repeats \(share.month)") }
             guard share.mwh.isFinite, share.mwh > 0, share.mwh <= maxMwh else {
                 throw .invalid(field: "monthly_split[\(index)].mwh", reason: "must be in (0, \(Int(maxMwh))]")
@@ -25,7 +23,7 @@ public enum OrderRules {
 
     /// A new open order from a validated request, created by `creator` (its seller or its buyer).
     public static func create(
-        _ request: CreateOrderRequest, by creator: String, id: String, nowMs: Int64, signature: PartySignature
+        _ request: CreateOrderRequest, by creator: MemberID, id: OrderID, nowMs: Int64, signature: PartySignature
     ) throws(MatchingError) -> TradeOrder {
         guard creator == request.seller || creator == request.buyer else {
             throw .forbidden("the creator of an order must be its seller or its buyer")
@@ -51,7 +49,7 @@ public enum OrderRules {
 
     /// The order once `caller` confirmed (with its signed consent added) or rejected it.
     public static func decided(
-        _ order: TradeOrder, by caller: String, confirm: Bool, reason: String?, nowMs: Int64, signature: PartySignature
+        _ order: TradeOrder, by caller: MemberID, confirm: Bool, reason: String?, nowMs: Int64, signature: PartySignature
     ) throws(MatchingError) -> TradeOrder {
         var order = order
         order.status = try decide(order, by: caller, confirm: confirm)
@@ -62,7 +60,7 @@ public enum OrderRules {
     }
 
     /// The new status when `caller` decides an order; only the counterparty of its creator may.
-    public static func decide(_ order: TradeOrder, by caller: String, confirm: Bool) throws(MatchingError) -> TradeOrderStatus {
+    public static func decide(_ order: TradeOrder, by caller: MemberID, confirm: Bool) throws(MatchingError) -> TradeOrderStatus {
         guard caller == order.seller || caller == order.buyer else { throw .forbidden("only the seller or the buyer may decide order \(order.id)") }
         guard caller != order.creator else { throw .forbidden("the counterparty confirms or rejects; \(caller) created order \(order.id)") }
         guard order.status == .open else { throw .failedPrecondition("order \(order.id) is \(order.status.rawValue)") }
@@ -71,9 +69,11 @@ public enum OrderRules {
 
     /// A generator sells no more in a month than its plan makes available (max MW for every hour
     /// of the month), counting all its open and confirmed orders.
-    public static func checkCapacity(month: String, planMaxMw: Double?, committedMwh: Double, addingMwh: Double, seller: String) throws(MatchingError) {
+    public static func checkCapacity(
+        month: DeliveryMonth, planMaxMw: Double?, committedMwh: Double, addingMwh: Double, seller: MemberID
+    ) throws(MatchingError) {
         guard let planMaxMw else { throw .failedPrecondition("\(seller) has published no plan for \(month)") }
-        let available = planMaxMw * Months.hours(month)
+        let available = planMaxMw * month.hours
         guard committedMwh + addingMwh <= available + 1e-9 else {
             throw .failedPrecondition(
                 "\(seller) would sell \(committedMwh + addingMwh) MWh in \(month), more than its plan's \(available) MWh (\(committedMwh) MWh already in open or confirmed orders)"

@@ -29,11 +29,11 @@ public enum RoundClosing {
     /// What the service reads about the offering generators' room in the round's month.
     public struct RoomFacts: Equatable, Sendable {
         /// Each generator's published plan, MW for every hour of the month (missing: no plan).
-        public var planMaxMw: [String: Double]
+        public var planMaxMw: [MemberID: Double]
         /// Each generator's MWh in open or confirmed orders for the month (missing: none).
-        public var committedMwh: [String: Double]
+        public var committedMwh: [MemberID: Double]
 
-        public init(planMaxMw: [String: Double], committedMwh: [String: Double]) {
+        public init(planMaxMw: [MemberID: Double], committedMwh: [MemberID: Double]) {
             self.planMaxMw = planMaxMw
             self.committedMwh = committedMwh
         }
@@ -41,10 +41,10 @@ public enum RoundClosing {
 
     /// Each offering generator's room in the round's month: its plan less its open and confirmed
     /// orders. A generator with no plan has none.
-    public static func rooms(_ round: Round, _ facts: RoomFacts) -> [String: Double] {
-        var rooms: [String: Double] = [:]
+    public static func rooms(_ round: Round, _ facts: RoomFacts) -> [MemberID: Double] {
+        var rooms: [MemberID: Double] = [:]
         for offer in round.offers {
-            rooms[offer.generator] = (facts.planMaxMw[offer.generator] ?? 0) * Months.hours(round.month)
+            rooms[offer.generator] = (facts.planMaxMw[offer.generator] ?? 0) * round.month.hours
                 - (facts.committedMwh[offer.generator] ?? 0)
         }
         return rooms
@@ -56,7 +56,7 @@ public enum RoundClosing {
         /// The round with each offer's max capped to its generator's room; an offer left with no
         /// range above its minimum drops out.
         public var round: Round
-        public var rooms: [String: Double]
+        public var rooms: [MemberID: Double]
     }
 
     public static func game(_ round: Round, _ facts: RoomFacts) -> Game {
@@ -113,7 +113,7 @@ public enum RoundClosing {
         case let .cleared(price, outputs, payout):
             let orders = outputs.sorted { $0.key < $1.key }.enumerated().map { index, output in
                 TradeOrder(
-                    id: "\(round.id)-\(index + 1)", creator: round.consumer, createdAtMs: nowMs, seller: output.key, buyer: round.consumer,
+                    id: OrderID("\(round.id)-\(index + 1)"), creator: round.consumer, createdAtMs: nowMs, seller: output.key, buyer: round.consumer,
                     mwh: output.value, price: price, periodStart: round.month, periodEnd: round.month,
                     monthlySplit: [MonthlyEnergy(month: round.month, mwh: output.value)], status: .confirmed, roundId: round.id, decidedAtMs: nowMs,
                     signatures: [round.openedBy, round.offers.first { $0.generator == output.key }?.signature].compactMap { $0 }

@@ -1,3 +1,4 @@
+import Foundation
 import Game
 import Messages
 
@@ -6,15 +7,14 @@ public enum RoundRules {
     public static let minDurationMs: Int64 = 1_000
     public static let maxDurationMs: Int64 = 7 * 24 * 3_600_000
 
-    public static func validate(_ request: OpenRoundRequest) throws(MatchingError) -> Pricing {
-        guard Months.isValid(request.month) else { throw .invalid(field: "month", reason: "must be a month, YYYY-MM") }
+    /// The round's pricing (`paper` when the request names none). A pricing that is neither does
+    /// not decode: INVALID_ARGUMENT, `body.pricing has an invalid value`.
+    public static func validate(_ request: OpenRoundRequest) throws(MatchingError) -> RoundPricing {
+        guard request.month.isValid else { throw .invalid(field: "month", reason: "must be a month, YYYY-MM") }
         guard (minDurationMs...maxDurationMs).contains(request.durationMs) else {
             throw .invalid(field: "duration_ms", reason: "must be from \(minDurationMs) to \(maxDurationMs)")
         }
-        guard let pricing = Pricing(rawValue: request.pricing ?? Pricing.paper.rawValue) else {
-            throw .invalid(field: "pricing", reason: "must be paper or uniform")
-        }
-        return pricing
+        return request.pricing ?? .paper
     }
 
     public static func validate(_ request: SubmitOfferRequest) throws(MatchingError) {
@@ -31,13 +31,13 @@ public enum RoundRules {
     /// `openRounds` are the rounds open now: one per consumer and month, so a demand is not bought
     /// twice over.
     public static func open(
-        _ request: OpenRoundRequest, pricing: Pricing, consumer: String, demand: Demand?, openRounds: [Round],
-        id: String, nowMs: Int64, openedBy: PartySignature
+        _ request: OpenRoundRequest, pricing: RoundPricing, consumer: MemberID, demand: Demand?, openRounds: [Round],
+        id: RoundID, nowMs: Int64, openedBy: PartySignature
     ) throws(MatchingError) -> Round {
         guard let demand else { throw .failedPrecondition("\(consumer) has published no demand for \(request.month)") }
         var round = Round(
             id: id, consumer: consumer, month: request.month, demandMwh: demand.mwh, maxPrice: demand.maxPrice,
-            pricing: pricing.rawValue, deadlineMs: nowMs + request.durationMs, status: .open, offers: [], openedAtMs: nowMs
+            pricing: pricing, deadlineMs: nowMs + request.durationMs, status: .open, offers: [], openedAtMs: nowMs
         )
         round.openedBy = openedBy
         try checkOneOpen(round, among: openRounds)
@@ -54,7 +54,7 @@ public enum RoundRules {
     /// The round with `generator`'s offer in it (replacing an earlier one), if the round still
     /// takes offers and the generator's plan has room for the offer's max besides what it sold.
     public static func accept(
-        _ request: SubmitOfferRequest, from generator: String, into round: Round, planMaxMw: Double?, committedMwh: Double,
+        _ request: SubmitOfferRequest, from generator: MemberID, into round: Round, planMaxMw: Double?, committedMwh: Double,
         nowMs: Int64, signature: PartySignature
     ) throws(MatchingError) -> Round {
         guard round.status == .open, nowMs < round.deadlineMs else { throw .failedPrecondition("round \(round.id) is closed") }
@@ -75,20 +75,27 @@ public enum RoundRules {
     /// one), delivers the demand at the clearing price and is paid by the game among S* alone
     /// (SPEC.md section 4, "Who is paid when the best coalition is not everyone"); or why it failed.
     public enum Clearing: Equatable, Sendable {
-        case cleared(price: Double, outputs: [String: Double], payout: Payout)
+        /// `price` is the game's, rounded to the market's tick (`Price.rounded`).
+        case cleared(price: Decimal, outputs: [MemberID: Double], payout: RoundPayout)
         case failed(String)
     }
 
+    /// The game plays on string ids (it is generic); a round's offers are keyed by member here, in
+    /// and out, and the clearing price becomes the market's Decimal here and nowhere else.
     public static func clear(_ round: Round) -> Clearing {
         guard !round.offers.isEmpty else { return .failed("no offers") }
         let generators = round.offers.map {
-            GameGenerator(id: $0.generator, a: $0.a, b: $0.b, c: $0.c, pmin: $0.minMwh, pmax: $0.maxMwh, k: $0.k)
+            GameGenerator(id: $0.generator.rawValue, a: $0.a, b: $0.b, c: $0.c, pmin: $0.minMwh, pmax: $0.maxMwh, k: $0.k)
         }
-        let pricing = Pricing(rawValue: round.pricing) ?? .paper
+        let pricing: Pricing =
+            switch round.pricing {
+            case .paper: .paper
+            case .uniform: .uniform
+            }
         // Exact up to the game's limit; beyond it, sampling seeded by the round, so a replay agrees.
         let method: GameMethod = generators.count <= CooperativeGame.exactLimit
             ? .exact
-            : .sampled(samples: 2_000, seed: UInt64(truncatingIfNeeded: round.id.hashValueStable))
+            : .sampled(samples: 2_000, seed: UInt64(truncatingIfNeeded: round.id.rawValue.hashValueStable))
         let result: GameResult
         do {
             result = try CooperativeGame.solve(generators, demand: round.demandMwh, pricing: pricing, method: method)
@@ -96,12 +103,43 @@ public enum RoundRules {
             return .failed("\(error)")
         }
         guard result.best.feasible else { return .failed("no coalition of the offers can serve \(round.demandMwh) MWh") }
-        guard result.clearingPrice <= round.maxPrice + 1e-9 else {
-            return .failed("clearing price \(result.clearingPrice) is above the consumer's limit \(round.maxPrice)")
+        guard let price = Price.rounded(result.clearingPrice) else { return .failed("the game found no finite clearing price") }
+        guard price <= round.maxPrice else {
+            return .failed("clearing price \(price) is above the consumer's limit \(round.maxPrice)")
         }
         // S* delivers; the Shapley split among every offer (`result.shapley`) is not what is paid.
         let outputs = result.best.outputs.filter { $0.value > 1e-9 }
-        return .cleared(price: result.clearingPrice, outputs: outputs, payout: result.payout)
+        return .cleared(price: price, outputs: byMember(outputs), payout: RoundPayout(result.payout))
+    }
+
+    static func byMember(_ values: [String: Double]) -> [MemberID: Double] {
+        Dictionary(uniqueKeysWithValues: values.map { (MemberID($0.key), $0.value) })
+    }
+}
+
+/// What settlement pays a cleared round's offers: the game's `Payout` keyed by member.
+public struct RoundPayout: Equatable, Sendable {
+    /// v(S*), exactly the sum of `shares`.
+    public var value: Double
+    /// Each offer's Shapley value among S*; exactly 0 outside it.
+    public var shares: [MemberID: Double]
+    /// Sampled shares only: each offer's 95% half-width; nil when exact.
+    public var halfWidth95: [MemberID: Double]?
+    /// Permutations sampled; nil when exact.
+    public var samples: Int?
+
+    public init(value: Double, shares: [MemberID: Double], halfWidth95: [MemberID: Double]? = nil, samples: Int? = nil) {
+        self.value = value
+        self.shares = shares
+        self.halfWidth95 = halfWidth95
+        self.samples = samples
+    }
+
+    init(_ payout: Payout) {
+        self.init(
+            value: payout.value, shares: RoundRules.byMember(payout.shares), halfWidth95: payout.halfWidth95.map(RoundRules.byMember),
+            samples: payout.samples
+        )
     }
 }
 

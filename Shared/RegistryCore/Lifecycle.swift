@@ -6,7 +6,7 @@ public enum Lifecycle {
         case approve, reject, revoke
     }
 
-    public static func next(_ status: MemberStatus, _ action: Action, member: String) throws(RegistryError) -> MemberStatus {
+    public static func next(_ status: MemberStatus, _ action: Action, member: MemberID) throws(RegistryError) -> MemberStatus {
         switch (status, action) {
         case (.pending, .approve): return .approved
         case (.pending, .reject): return .rejected

@@ -1,4 +1,5 @@
 import GridProtocol
+import Messages
 
 /// Why the registry refuses a request; each case maps to one status code.
 public enum RegistryError: Error, Equatable, StatusConvertible {
@@ -6,9 +7,9 @@ public enum RegistryError: Error, Equatable, StatusConvertible {
     case invalid(field: String, reason: String)
     /// Another member already has this value (6).
     case duplicate(field: String, value: String)
-    case unknownMember(String)
+    case unknownMember(MemberID)
     /// The member is not in a state that allows this (9).
-    case wrongStatus(member: String, status: MemberStatusName, action: String)
+    case wrongStatus(member: MemberID, status: MemberStatusName, action: String)
     /// The caller may not do this (7).
     case forbidden(String)
 

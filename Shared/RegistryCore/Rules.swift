@@ -48,9 +48,7 @@ public enum Rules {
         // No more than the registered maximum demand held for a whole (31-day) month.
         let ceiling = load.maxDemandMw * 24 * 31
         guard request.mwh <= ceiling else { throw .invalid(field: "mwh", reason: "must not exceed \(ceiling) MWh (max_demand_mw for a month)") }
-        guard request.maxPrice.isFinite, request.maxPrice > 0, request.maxPrice <= MarketLimits.maxPrice else {
-            throw .invalid(field: "max_price", reason: "must be in (0, \(Int(MarketLimits.maxPrice))] $/MWh")
-        }
+        if let problem = MarketLimits.priceProblem(request.maxPrice) { throw .invalid(field: "max_price", reason: problem) }
     }
 
     public static func reason(_ reason: String?, for action: String) throws(RegistryError) -> String {
@@ -60,8 +58,8 @@ public enum Rules {
     }
 
     /// A delivery month, `YYYY-MM`.
-    public static func month(_ value: String) throws(RegistryError) {
-        guard Months.isValid(value) else {
+    public static func month(_ value: DeliveryMonth) throws(RegistryError) {
+        guard value.isValid else {
             throw .invalid(field: "month", reason: "must be a delivery month, YYYY-MM")
         }
     }

@@ -59,7 +59,7 @@ public final class RegistryLink: Service, Sendable {
     }
 
     /// The member, or nil if the registry does not know it.
-    public func member(_ id: String) async throws -> Member? {
+    public func member(_ id: MemberID) async throws -> Member? {
         do {
             return try await ask { try await client.call(RegistryAPI.getMember, MemberQuery(memberId: id)) }
         } catch let error as RPCError where error.code == .notFound {
@@ -67,16 +67,23 @@ public final class RegistryLink: Service, Sendable {
         }
     }
 
-    public func isRevoked(_ id: String) -> Bool { feed.revocations.isRevoked(id) }
+    public func isRevoked(_ id: MemberID) -> Bool { feed.revocations.isRevoked(id) }
+
+    /// For the ledger side, which holds member ids as strings (its contracts' parties).
+    @_disfavoredOverload
+    public func member(_ id: String) async throws -> Member? { try await member(MemberID(id)) }
+
+    @_disfavoredOverload
+    public func isRevoked(_ id: String) -> Bool { isRevoked(MemberID(id)) }
 
     /// The trading center's CA certificate, once `connect` has fetched it.
     public var authority: Certificate? { authorityCertificate.withLock { $0 } }
 
-    public func plan(_ member: String, _ month: String) async throws -> GenerationPlan? {
+    public func plan(_ member: MemberID, _ month: DeliveryMonth) async throws -> GenerationPlan? {
         try await ask { try await client.call(RegistryAPI.listPlans, MonthQuery(month: month, memberId: member)).plans.first }
     }
 
-    public func demand(_ member: String, _ month: String) async throws -> Demand? {
+    public func demand(_ member: MemberID, _ month: DeliveryMonth) async throws -> Demand? {
         try await ask { try await client.call(RegistryAPI.listDemands, MonthQuery(month: month, memberId: member)).demands.first }
     }
 

@@ -11,7 +11,7 @@ import Synchronization
 /// dispatch center): its private key from a file, its certificate from the registry once the
 /// member is approved. Until then the service cannot sign and says so.
 public final class ServiceIdentity: Sendable {
-    public let memberID: String
+    public let memberID: MemberID
     public let role: Role
     private let privateKey: P256.Signing.PrivateKey
     private let signer = Mutex<MemberSigner?>(nil)
@@ -31,7 +31,7 @@ public final class ServiceIdentity: Sendable {
             )
         }
         self.privateKey = privateKey
-        memberID = MemberIDs.derive(privateKey.publicKey)
+        memberID = MemberID(publicKey: privateKey.publicKey)
         self.role = role
     }
 
@@ -46,7 +46,7 @@ public final class ServiceIdentity: Sendable {
                 if let member = try await registry.member(memberID), member.role == role, member.status == .approved,
                    let pem = member.certificate {
                     let certificate = try CertificatePEM.decode(pem)
-                    signer.withLock { $0 = MemberSigner(memberID: memberID, privateKey: privateKey, certificate: certificate) }
+                    signer.withLock { $0 = MemberSigner(member: memberID, privateKey: privateKey, certificate: certificate) }
                     logger.notice("signing as an admitted member", metadata: ["member.id": "\(memberID)", "member.role": "\(role.rawValue)"])
                     return
                 }

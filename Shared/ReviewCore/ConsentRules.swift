@@ -10,7 +10,7 @@ import X509
 enum ConsentRules {
     static func reasons(_ order: TradeOrder, authority: Certificate) -> [String] {
         let evidence = order.signatures ?? []
-        let expected: [(party: String, side: String, methods: Set<String>)] = order.roundId == nil
+        let expected: [(party: MemberID, side: String, methods: Set<String>)] = order.roundId == nil
             ? [(order.seller, "seller", [createOrder, confirmOrder]), (order.buyer, "buyer", [createOrder, confirmOrder])]
             : [(order.seller, "seller", [submitOffer]), (order.buyer, "buyer", [openRound])]
         var reasons: [String] = []

@@ -1,8 +1,9 @@
 import GridProtocol
+import Messages
 
 /// What the review service refuses, and the status each refusal carries.
 public enum ReviewError: Error, Equatable, StatusConvertible {
-    case noDecision(orderID: String)
+    case noDecision(orderID: OrderID)
     /// The trading center has no certificate yet, or the registry's CA is not known yet.
     case notReady
 

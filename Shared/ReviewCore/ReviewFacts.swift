@@ -7,15 +7,18 @@ public struct ReviewFacts: Sendable {
     public var seller: Member?
     public var buyer: Member?
     /// Revoked ids from the registry's revocation feed (a revocation may reach us before the member record).
-    public var revoked: Set<String>
+    public var revoked: Set<MemberID>
     /// The seller's published plan's MW, by month (missing: no plan for that month).
-    public var planMaxMw: [String: Double]
+    public var planMaxMw: [DeliveryMonth: Double]
     /// MWh of the seller's orders already approved, by month.
-    public var approvedMwh: [String: Double]
+    public var approvedMwh: [DeliveryMonth: Double]
     public var limits: ReviewLimits
     public var nowMs: Int64
 
-    public init(seller: Member?, buyer: Member?, revoked: Set<String>, planMaxMw: [String: Double], approvedMwh: [String: Double], limits: ReviewLimits, nowMs: Int64) {
+    public init(
+        seller: Member?, buyer: Member?, revoked: Set<MemberID>, planMaxMw: [DeliveryMonth: Double], approvedMwh: [DeliveryMonth: Double],
+        limits: ReviewLimits, nowMs: Int64
+    ) {
         self.seller = seller
         self.buyer = buyer
         self.revoked = revoked
@@ -26,14 +29,14 @@ public struct ReviewFacts: Sendable {
     }
 }
 
-/// The trading center's price floor and cap, $/MWh.
+/// The trading center's price floor and cap, $/MWh, inclusive.
 public struct ReviewLimits: Sendable, Equatable {
-    public var priceFloor: Double
-    public var priceCap: Double
+    public var priceFloor: Decimal
+    public var priceCap: Decimal
 
     public static let defaults = ReviewLimits(priceFloor: 0, priceCap: 1_000)
 
-    public init(priceFloor: Double, priceCap: Double) {
+    public init(priceFloor: Decimal, priceCap: Decimal) {
         self.priceFloor = priceFloor
         self.priceCap = priceCap
     }

@@ -22,7 +22,7 @@ public enum ReviewRules {
         return reasons
     }
 
-    private static func memberReasons(_ id: String, _ member: Member?, role: Role, side: String, revoked: Set<String>) -> [String] {
+    private static func memberReasons(_ id: MemberID, _ member: Member?, role: Role, side: String, revoked: Set<MemberID>) -> [String] {
         guard let member else { return ["the \(side) \(id) is not a member"] }
         var reasons: [String] = []
         if member.role != role { reasons.append("the \(side) \(id) is a \(member.role.rawValue), not a \(role.rawValue)") }
@@ -44,19 +44,19 @@ public enum ReviewRules {
         }
         if Set(order.monthlySplit.map(\.month)).count != order.monthlySplit.count { reasons.append("the monthly split names a month twice") }
         for share in order.monthlySplit {
-            guard Months.isValid(share.month) else {
+            guard share.month.isValid else {
                 reasons.append("'\(share.month)' is not a delivery month (YYYY-MM)")
                 continue
             }
             if !(share.mwh > 0) || !share.mwh.isFinite { reasons.append("\(share.month): \(share.mwh) MWh is not a positive amount") }
-            if let start = Months.startMs(share.month), start <= facts.nowMs {
+            if let start = share.month.startMs, start <= facts.nowMs {
                 reasons.append("delivery month \(share.month) is closed: it has begun")
             }
             guard let maxMw = facts.planMaxMw[share.month] else {
                 reasons.append("the seller has no published plan for \(share.month)")
                 continue
             }
-            let room = maxMw * Months.hours(share.month)
+            let room = maxMw * share.month.hours
             let approved = facts.approvedMwh[share.month] ?? 0
             if approved + share.mwh > room + tolerance {
                 reasons.append(

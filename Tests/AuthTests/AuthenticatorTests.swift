@@ -48,7 +48,7 @@ struct AuthenticatorTests {
     func valid() throws {
         let fixture = try Fixture()
         let caller = try fixture.authenticator.authenticate(fixture.context(fixture.generator))
-        #expect(caller.memberID == fixture.generator.memberID)
+        #expect(caller.memberID == fixture.generator.member)
         #expect(caller.role == .generator)
         try fixture.authenticator.authorize(caller, RegistryAPI.publishPlan.name)
     }
@@ -97,7 +97,7 @@ struct AuthenticatorTests {
     @Test("a revoked member is refused with 7")
     func revoked() throws {
         let fixture = try Fixture()
-        fixture.revocations.add(Revocation(memberId: fixture.generator.memberID, serial: "", reason: "fraud", revokedAtMs: 0))
+        fixture.revocations.add(Revocation(memberId: fixture.generator.member, serial: "", reason: "fraud", revokedAtMs: 0))
         let context = try fixture.context(fixture.generator)
         let error = refusal { () throws(AuthError) in _ = try fixture.authenticator.authenticate(context) }
         #expect(error == .permissionDenied("member '\(fixture.generator.memberID)' is revoked"))
@@ -139,7 +139,7 @@ struct AuthenticatorTests {
         let key = MemberKey.generate()
         let applicant = MemberSigner(memberID: MemberIDs.derive(key.publicKey), privateKey: key, certificate: nil)
         let accepted = try fixture.authenticator.authenticateRegistration(fixture.context(applicant, method: RegistryAPI.register.name))
-        #expect(accepted.memberID == MemberIDs.derive(key.publicKey))
+        #expect(accepted.memberID == MemberID(publicKey: key.publicKey))
         let impostor = MemberSigner(memberID: "m-0000000000000000", privateKey: key, certificate: nil)
         let context = try fixture.context(impostor, method: RegistryAPI.register.name)
         let error = refusal { () throws(AuthError) in _ = try fixture.authenticator.authenticateRegistration(context) }

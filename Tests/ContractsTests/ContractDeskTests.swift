@@ -34,7 +34,7 @@ struct ContractDraftingTests {
             ContractParty(member: desk.gridCompany.memberID, role: .gridCompany), ContractParty(member: desk.tradingCenter.memberID, role: .tradingCenter),
             ContractParty(member: desk.dispatchCenter.memberID, role: .dispatchCenter),
         ])
-        #expect(plan.membersToLookUp == [parties.consumer.memberID, parties.generator.memberID, desk.gridCompany.memberID, desk.dispatchCenter.memberID])
+        #expect(plan.membersToLookUp == [parties.consumer.member, parties.generator.member, desk.gridCompany.member, desk.dispatchCenter.member])
         let contract = try ContractDrafting.draft(plan, members: desk.members, revoked: [], now: desk.now, salt: String(repeating: "5", count: 64))
         #expect(contract.signatures.map(\.member) == [desk.tradingCenter.memberID])
         let document = try ContractSigning.document(of: contract)
@@ -75,11 +75,11 @@ struct ContractDraftingTests {
         let unreviewed = try #require(refusal { try ContractDrafting.admit(desk.facts(request, review: nil)) })
         #expect(unreviewed == .neverReviewed(orderId: "o-7") && code(unreviewed) == .failedPrecondition)
 
-        let outsider = try #require(refusal { try ContractDrafting.admit(desk.facts(request, caller: desk.gridCompany.memberID, review: review)) })
+        let outsider = try #require(refusal { try ContractDrafting.admit(desk.facts(request, caller: desk.gridCompany.member, review: review)) })
         #expect(outsider == .notBuyerOrSeller(orderId: "o-7", act: .drafted) && code(outsider) == .permissionDenied)
         #expect(outsider.description == "only the buyer or the seller of 'o-7' may have its contract drafted")
         // The seller may ask as well as the buyer.
-        _ = try ContractDrafting.admit(desk.facts(request, caller: desk.parties.generator.memberID, review: review))
+        _ = try ContractDrafting.admit(desk.facts(request, caller: desk.parties.generator.member, review: review))
 
         let refusedReview = try desk.review(.rejected, reasons: ["price above the cap"])
         let rejected = try #require(refusal { try ContractDrafting.admit(desk.facts(request, review: refusedReview)) })
@@ -117,33 +117,34 @@ struct ContractDraftingTests {
         let desk = try DeskFixture()
         let plan = try ContractDrafting.admit(desk.facts(desk.request(try desk.check()), review: try desk.review()))
         let grid = ContractParty(member: desk.gridCompany.memberID, role: .gridCompany)
-        let draft = { (members: [String: Member], revoked: Set<String>) in
+        let gridID = desk.gridCompany.member
+        let draft = { (members: [MemberID: Member], revoked: Set<MemberID>) in
             refusal { try ContractDrafting.draft(plan, members: members, revoked: revoked, now: desk.now, salt: ContractDraft.salt()) }
         }
 
         var members = desk.members
-        members[grid.member] = nil
+        members[gridID] = nil
         let unknown = try #require(draft(members, []))
         #expect(unknown == .notAMember(grid) && code(unknown) == .notFound)
 
-        members[grid.member] = try DeskFixture.record(desk.gridCompany, role: .consumer)
+        members[gridID] = try DeskFixture.record(desk.gridCompany, role: .consumer)
         let wrongRole = try #require(draft(members, []))
         #expect(wrongRole == .wrongRole(grid, actual: .consumer) && code(wrongRole) == .failedPrecondition)
 
-        members[grid.member] = try DeskFixture.record(desk.gridCompany, role: .gridCompany, status: .pending)
+        members[gridID] = try DeskFixture.record(desk.gridCompany, role: .gridCompany, status: .pending)
         #expect(draft(members, []) == .noValidCertificate(grid))
 
-        #expect(draft(desk.members, [grid.member]) == .noValidCertificate(grid))
+        #expect(draft(desk.members, [gridID]) == .noValidCertificate(grid))
 
         // A certificate from another CA.
         let foreign = try ContractFixture.member(try CertificateAuthority.create(now: Date()), .gridCompany, key: desk.gridCompany.privateKey)
-        members[grid.member] = try DeskFixture.record(foreign, role: .gridCompany)
+        members[gridID] = try DeskFixture.record(foreign, role: .gridCompany)
         #expect(draft(members, []) == .noValidCertificate(grid))
 
         // The CA's certificate, but another member's.
         var borrowed = try DeskFixture.record(desk.gridCompany, role: .gridCompany)
         borrowed.certificate = try desk.parties.outsider.certificate.map { try CertificatePEM.encode($0) }
-        members[grid.member] = borrowed
+        members[gridID] = borrowed
         let refused = try #require(draft(members, []))
         #expect(refused == .noValidCertificate(grid) && code(refused) == .failedPrecondition)
 
@@ -159,10 +160,10 @@ struct ContractDraftingTests {
 struct ContractCountersigningTests {
     /// Countersigning `contract` as the dispatch center (or `signer`), asked by `caller` (the seller by default).
     func countersign(
-        _ desk: DeskFixture, _ contract: SignedContract, signer: MemberSigner? = nil, caller: String? = nil, check: SignedSecurityCheck?
+        _ desk: DeskFixture, _ contract: SignedContract, signer: MemberSigner? = nil, caller: MemberID? = nil, check: SignedSecurityCheck?
     ) throws -> SignedContract {
         let plan = try ContractCountersigning.open(contract, signer: signer ?? desk.dispatchCenter)
-        return try ContractCountersigning.countersign(plan, caller: caller ?? desk.parties.generator.memberID, check: check)
+        return try ContractCountersigning.countersign(plan, caller: caller ?? desk.parties.generator.member, check: check)
     }
 
     @Test("a draft that says what the check accepted is countersigned")
@@ -172,7 +173,7 @@ struct ContractCountersigningTests {
         let draft = try desk.draft(check: check)
         let plan = try ContractCountersigning.open(draft, signer: desk.dispatchCenter)
         #expect(plan.document.orderId == "o-7" && plan.terms.energyMwh == 170)
-        let signed = try ContractCountersigning.countersign(plan, caller: desk.parties.consumer.memberID, check: check)
+        let signed = try ContractCountersigning.countersign(plan, caller: desk.parties.consumer.member, check: check)
         #expect(signed.signatures.map(\.member) == [desk.tradingCenter.memberID, desk.dispatchCenter.memberID])
         #expect(signed.document == draft.document && signed.copies == draft.copies)
         let parties = desk.parties
@@ -215,7 +216,7 @@ struct ContractCountersigningTests {
         let otherOrder = try desk.check(order: "o-8")
         #expect(refusal { try countersign(desk, draft, check: otherOrder) } == .neverChecked(orderId: "o-7"))
 
-        let grid = try #require(refusal { try countersign(desk, draft, caller: desk.gridCompany.memberID, check: check) })
+        let grid = try #require(refusal { try countersign(desk, draft, caller: desk.gridCompany.member, check: check) })
         #expect(grid == .notBuyerOrSeller(orderId: "o-7", act: .countersigned) && code(grid) == .permissionDenied)
         #expect(grid.description == "only the buyer or the seller of 'o-7' may have its contract countersigned")
 

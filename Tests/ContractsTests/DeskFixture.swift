@@ -13,7 +13,7 @@ struct DeskFixture {
     let now: Date
     let order: TradeOrder
     /// Every party but the trading center, as the registry has them.
-    let members: [String: Member]
+    let members: [MemberID: Member]
 
     init() throws {
         let parties = try ContractFixture()
@@ -25,7 +25,7 @@ struct DeskFixture {
         ]
         members = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
         order = TradeOrder(
-            id: "o-7", creator: parties.consumer.memberID, createdAtMs: 0, seller: parties.generator.memberID, buyer: parties.consumer.memberID,
+            id: "o-7", creator: parties.consumer.member, createdAtMs: 0, seller: parties.generator.member, buyer: parties.consumer.member,
             mwh: 200, price: 20, periodStart: "2099-01", periodEnd: "2099-02",
             monthlySplit: [MonthlyEnergy(month: "2099-01", mwh: 120), MonthlyEnergy(month: "2099-02", mwh: 80)], status: .confirmed
         )
@@ -37,15 +37,15 @@ struct DeskFixture {
 
     /// The trading center's signed decision of the order.
     func review(_ status: ReviewStatus = .approved, reasons: [String] = []) throws -> SignedReviewDecision {
-        let decision = ReviewDecision(orderId: order.id, order: order, status: status, reasons: reasons, reviewedAtMs: 1, reviewer: tradingCenter.memberID)
+        let decision = ReviewDecision(orderId: order.id, order: order, status: status, reasons: reasons, reviewedAtMs: 1, reviewer: tradingCenter.member)
         return SignedReviewDecision(
-            seq: 3, decision: decision, statement: try StatementSignature.sign(decision, kind: SignedStatement.Kind.reviewDecision, by: tradingCenter)
+            seq: 3, decision: decision, statement: try StatementSignature.sign(decision, kind: .reviewDecision, by: tradingCenter)
         )
     }
 
     /// The dispatch center's signed check: January accepted in full, February curtailed to 50 MWh by default.
     func check(
-        order orderId: String? = nil, january: Double = 120, february: Double = 50, status: SecurityStatus = .curtailed, checkedAtMs: Int64 = 2,
+        order orderId: OrderID? = nil, january: Double = 120, february: Double = 50, status: SecurityStatus = .curtailed, checkedAtMs: Int64 = 2,
         by signer: MemberSigner? = nil
     ) throws -> SignedSecurityCheck {
         let months = [
@@ -62,19 +62,19 @@ struct DeskFixture {
         let result = SecurityCheckResult(
             orderId: orderId ?? order.id, reviewSeq: 3, seller: order.seller, buyer: order.buyer, sellerBus: 1, buyerBus: 4, status: status,
             requestedMwh: 200, acceptedMwh: january + february, months: months, reason: nil, nMinus1: true,
-            network: NetworkIdentity(name: "case30", sha256: String(repeating: "3", count: 64)), checkedAtMs: checkedAtMs, checker: signer.memberID
+            network: NetworkIdentity(name: "case30", sha256: String(repeating: "3", count: 64)), checkedAtMs: checkedAtMs, checker: signer.member
         )
-        return SignedSecurityCheck(seq: 1, result: result, statement: try StatementSignature.sign(result, kind: SignedStatement.Kind.securityCheck, by: signer))
+        return SignedSecurityCheck(seq: 1, result: result, statement: try StatementSignature.sign(result, kind: .securityCheck, by: signer))
     }
 
-    func request(_ check: SignedSecurityCheck, order orderId: String? = nil) -> DraftContractRequest {
-        DraftContractRequest(orderId: orderId ?? order.id, gridCompany: gridCompany.memberID, securityCheck: check.statement)
+    func request(_ check: SignedSecurityCheck, order orderId: OrderID? = nil) -> DraftContractRequest {
+        DraftContractRequest(orderId: orderId ?? order.id, gridCompany: gridCompany.member, securityCheck: check.statement)
     }
 
     /// What the review service gathers for a draft request by `caller` (the buyer by default).
-    func facts(_ request: DraftContractRequest, caller: String? = nil, review: SignedReviewDecision?) -> DraftRequestFacts {
+    func facts(_ request: DraftContractRequest, caller: MemberID? = nil, review: SignedReviewDecision?) -> DraftRequestFacts {
         DraftRequestFacts(
-            request: request, caller: caller ?? parties.consumer.memberID, review: review, drafter: tradingCenter,
+            request: request, caller: caller ?? parties.consumer.member, review: review, drafter: tradingCenter,
             authority: parties.authority.certificate, now: now
         )
     }
@@ -82,7 +82,7 @@ struct DeskFixture {
     /// The registry's record of a signer: approved, with its certificate.
     static func record(_ signer: MemberSigner, role: Role, status: MemberStatus = .approved) throws -> Member {
         Member(
-            id: signer.memberID, role: role, legalName: signer.memberID, licence: "L", contact: "c", status: status,
+            id: signer.member, role: role, legalName: signer.memberID, licence: "L", contact: "c", status: status,
             publicKey: signer.privateKey.publicKey.derRepresentation.base64EncodedString(),
             certificate: try signer.certificate.map { try CertificatePEM.encode($0) }, registeredAtMs: 0
         )

@@ -51,7 +51,7 @@ import Testing
     @Test func longestValidMemberIDIsAccepted() throws {
         let memberID = String(repeating: "a", count: 64)
         let certificate = try ca.issue(memberID: memberID, role: .consumer, publicKey: memberKey.publicKey, now: testNow)
-        #expect(try CertificateCheck.verify(certificate, caCertificate: ca.certificate, now: testNow).memberID == memberID)
+        #expect(try CertificateCheck.verify(certificate, caCertificate: ca.certificate, now: testNow).memberID == MemberID(memberID))
     }
 
     @Test func certificateFromAnotherCAIsRefused() throws {

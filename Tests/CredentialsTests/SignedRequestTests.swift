@@ -20,11 +20,11 @@ import Testing
     }
 
     /// What a server does with parsed headers: check the certificate, then the signature.
-    func verifiedMember(_ headers: SignedRequestHeaders, method: String, body: Data) throws -> String? {
+    func verifiedMember(_ headers: SignedRequestHeaders, method: String, body: Data) throws -> MemberID? {
         let certificate = try CertificateDER.fromBase64(try #require(headers.certificate))
         let identity = try CertificateCheck.verify(certificate, caCertificate: ca.certificate, now: testNow)
         let valid = RequestSignature.verify(
-            signature: headers.signature, publicKey: key.publicKey, method: method, memberID: headers.memberID,
+            signature: headers.signature, publicKey: key.publicKey, method: method, memberID: headers.memberID.rawValue,
             bodyDigestHex: RequestSignature.bodyDigestHex(body), timestampMs: headers.timestampMs, nonce: headers.nonce)
         return valid && identity.memberID == headers.memberID ? identity.memberID : nil
     }

@@ -14,11 +14,11 @@ enum Case30 {
     }
 
     /// January and February 2099: 744 and 672 hours.
-    static let january = "2099-01", february = "2099-02"
+    static let january: DeliveryMonth = "2099-01", february: DeliveryMonth = "2099-02"
 
     /// An order of `mw` in each month, as MWh over the month's hours.
-    static func trade(_ id: String, mw: [String: Double], seller: String = "m-seller", buyer: String = "m-buyer") -> TradeOnNetwork {
-        let months = mw.keys.sorted().map { MonthlyEnergy(month: $0, mwh: mw[$0]! * Months.hours($0)) }
+    static func trade(_ id: OrderID, mw: [DeliveryMonth: Double], seller: MemberID = "m-seller", buyer: MemberID = "m-buyer") -> TradeOnNetwork {
+        let months = mw.keys.sorted().map { MonthlyEnergy(month: $0, mwh: mw[$0]! * $0.hours) }
         return TradeOnNetwork(orderId: id, seller: seller, buyer: buyer, requestedMwh: months.reduce(0) { $0 + $1.mwh }, months: months)
     }
 }

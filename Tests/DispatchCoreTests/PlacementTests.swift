@@ -16,7 +16,7 @@ struct PlacementTests {
         let network = try Case30.network()
         var load = NetworkLoad()
         var placed: [Placement] = []
-        for (id, bus) in [("a", 1), ("b", 2), ("c", 3)] {
+        for (id, bus) in [("a", 1), ("b", 2), ("c", 3)] as [(OrderID, Int)] {
             let placement = DispatchRules.place(Case30.trade(id, mw: [Case30.january: 60]), sellerBus: bus, buyerBus: 4, on: load, network: network)
             placed.append(placement)
             load = placement.load

@@ -22,7 +22,7 @@ struct MarketRig {
         ("GU3", GeneratorDetails(bus: 3, pmin: 20, pmax: 105, a: 0.01, b: 8.8, c: 0, k: 1.1)),
     ]
 
-    init(month: String = "2026-12") async throws {
+    init(month: DeliveryMonth = "2026-12") async throws {
         registry = try await RegistryRig()
         matching = try ServiceProcess("matching", environment: [
             "GRIDTRADE_REGISTRY_ENDPOINT": registry.process.rpcEndpoint,
@@ -48,7 +48,7 @@ struct MarketRig {
         }
     }
 
-    func offer(_ name: String, round: String) async throws -> Round {
+    func offer(_ name: String, round: RoundID) async throws -> Round {
         let unit = Self.paperUnits.first { $0.0 == name }!.1
         return try await client.call(MatchingAPI.submitOffer, .init(roundId: round, minMwh: unit.pmin, maxMwh: unit.pmax, a: unit.a, b: unit.b, c: 0, k: unit.k), signer: units[name]!)
     }
@@ -66,9 +66,9 @@ struct MatchingProcessTests {
         let rig = try await MarketRig()
         let gu1 = rig.units["GU1"]!
         let client = rig.client
-        let request = CreateOrderRequest(seller: gu1.memberID, buyer: rig.consumer.memberID, price: 14, monthlySplit: [.init(month: "2026-12", mwh: 100)])
+        let request = CreateOrderRequest(seller: gu1.member, buyer: rig.consumer.member, price: 14, monthlySplit: [.init(month: "2026-12", mwh: 100)])
         let order = try await client.call(MatchingAPI.createOrder, request, signer: rig.consumer)
-        #expect(order.status == .open && order.creator == rig.consumer.memberID && order.mwh == 100)
+        #expect(order.status == .open && order.creator == rig.consumer.member && order.mwh == 100)
         // The creator cannot confirm its own order; a stranger cannot either.
         #expect(await code { try await client.call(MatchingAPI.confirmOrder, OrderDecision(orderId: order.id), signer: rig.consumer) } == 7)
         #expect(await code { try await client.call(MatchingAPI.confirmOrder, OrderDecision(orderId: order.id), signer: rig.units["GU2"]!) } == 7)
@@ -77,21 +77,21 @@ struct MatchingProcessTests {
         #expect(await code { try await client.call(MatchingAPI.confirmOrder, OrderDecision(orderId: order.id), signer: gu1) } == 9)
 
         // GU1's plan: 100 MW for 744 hours = 74,400 MWh in December; 100 are sold.
-        let tooMuch = CreateOrderRequest(seller: gu1.memberID, buyer: rig.consumer.memberID, price: 14, monthlySplit: [.init(month: "2026-12", mwh: 74_350)])
+        let tooMuch = CreateOrderRequest(seller: gu1.member, buyer: rig.consumer.member, price: 14, monthlySplit: [.init(month: "2026-12", mwh: 74_350)])
         #expect(await code { try await client.call(MatchingAPI.createOrder, tooMuch, signer: gu1) } == 9)
-        let rest = CreateOrderRequest(seller: gu1.memberID, buyer: rig.consumer.memberID, price: 14, monthlySplit: [.init(month: "2026-12", mwh: 74_300)])
+        let rest = CreateOrderRequest(seller: gu1.member, buyer: rig.consumer.member, price: 14, monthlySplit: [.init(month: "2026-12", mwh: 74_300)])
         let open = try await client.call(MatchingAPI.createOrder, rest, signer: gu1)
-        #expect(await code { try await client.call(MatchingAPI.createOrder, CreateOrderRequest(seller: gu1.memberID, buyer: rig.consumer.memberID, price: 14, monthlySplit: [.init(month: "2026-12", mwh: 1)]), signer: gu1) } == 9)
+        #expect(await code { try await client.call(MatchingAPI.createOrder, CreateOrderRequest(seller: gu1.member, buyer: rig.consumer.member, price: 14, monthlySplit: [.init(month: "2026-12", mwh: 1)]), signer: gu1) } == 9)
         // A rejected order frees its energy.
         _ = try await client.call(MatchingAPI.rejectOrder, OrderDecision(orderId: open.id, reason: "too much"), signer: rig.consumer)
-        _ = try await client.call(MatchingAPI.createOrder, CreateOrderRequest(seller: gu1.memberID, buyer: rig.consumer.memberID, price: 14, monthlySplit: [.init(month: "2026-12", mwh: 1)]), signer: gu1)
+        _ = try await client.call(MatchingAPI.createOrder, CreateOrderRequest(seller: gu1.member, buyer: rig.consumer.member, price: 14, monthlySplit: [.init(month: "2026-12", mwh: 1)]), signer: gu1)
 
         // Bad input: no plan for the month (9), wrong roles (3), bad split (3), unsigned (16).
-        #expect(await code { try await client.call(MatchingAPI.createOrder, CreateOrderRequest(seller: gu1.memberID, buyer: rig.consumer.memberID, price: 14, monthlySplit: [.init(month: "2027-05", mwh: 1)]), signer: gu1) } == 9)
-        #expect(await code { try await client.call(MatchingAPI.createOrder, CreateOrderRequest(seller: rig.consumer.memberID, buyer: gu1.memberID, price: 14, monthlySplit: [.init(month: "2026-12", mwh: 1)]), signer: gu1) } == 3)
-        #expect(await code { try await client.call(MatchingAPI.createOrder, CreateOrderRequest(seller: gu1.memberID, buyer: rig.consumer.memberID, price: 14, monthlySplit: [.init(month: "2026-13", mwh: 1)]), signer: gu1) } == 3)
+        #expect(await code { try await client.call(MatchingAPI.createOrder, CreateOrderRequest(seller: gu1.member, buyer: rig.consumer.member, price: 14, monthlySplit: [.init(month: "2027-05", mwh: 1)]), signer: gu1) } == 9)
+        #expect(await code { try await client.call(MatchingAPI.createOrder, CreateOrderRequest(seller: rig.consumer.member, buyer: gu1.member, price: 14, monthlySplit: [.init(month: "2026-12", mwh: 1)]), signer: gu1) } == 3)
+        #expect(await code { try await client.call(MatchingAPI.createOrder, CreateOrderRequest(seller: gu1.member, buyer: rig.consumer.member, price: 14, monthlySplit: [.init(month: "2026-13", mwh: 1)]), signer: gu1) } == 3)
         #expect(await code { try await client.call(MatchingAPI.createOrder, request) } == 16)
-        let orders = try await client.call(MatchingAPI.listOrders, OrderListQuery(member: gu1.memberID))
+        let orders = try await client.call(MatchingAPI.listOrders, OrderListQuery(member: gu1.member))
         #expect(orders.orders.map(\.status) == [.confirmed, .rejected, .open])
         await rig.stop()
     }
@@ -115,16 +115,16 @@ struct MatchingProcessTests {
             ] + credentials("buyer", rig.consumer) + matching)
             #expect(created.status == 0, "\(created.error)")
             let order = try JSONDecoder().decode(TradeOrder.self, from: Data(created.output.utf8))
-            #expect(order.status == .open && order.mwh == 100 && order.creator == rig.consumer.memberID)
+            #expect(order.status == .open && order.mwh == 100 && order.creator == rig.consumer.member)
             // The creator may not confirm: the refusal's code and reason, exit 1.
-            let own = try await run(gridtrade, ["order", "confirm", order.id] + credentials("buyer", rig.consumer) + matching)
+            let own = try await run(gridtrade, ["order", "confirm", order.id.rawValue] + credentials("buyer", rig.consumer) + matching)
             #expect(own.status == 1 && own.error.contains("PERMISSION_DENIED (7)"))
-            let confirmed = try await run(gridtrade, ["order", "confirm", order.id] + credentials("plant", gu1) + matching)
+            let confirmed = try await run(gridtrade, ["order", "confirm", order.id.rawValue] + credentials("plant", gu1) + matching)
             #expect(confirmed.status == 0, "\(confirmed.error)")
             let listed = try await run(gridtrade, ["order", "list", "--member", gu1.memberID, "--status", "confirmed"] + matching)
             let orders = try JSONDecoder().decode(OrderList.self, from: Data(listed.output.utf8)).orders
             #expect(orders.map(\.id) == [order.id])
-            let shown = try await run(gridtrade, ["order", "show", order.id] + matching)
+            let shown = try await run(gridtrade, ["order", "show", order.id.rawValue] + matching)
             #expect(try JSONDecoder().decode(TradeOrder.self, from: Data(shown.output.utf8)).status == .confirmed)
         }
     }
@@ -145,15 +145,15 @@ struct MatchingProcessTests {
         let event = try await firstEvent(cleared, timeout: .seconds(15))
         let outcome = try #require(event.body.outcome)
         #expect(event.body.id == round.id && event.body.status == .cleared)
-        #expect(abs(outcome.clearingPrice - 14.16) < 0.005)
+        #expect(outcome.clearingPrice == Decimal(string: "14.16"))
         #expect(abs(outcome.coalitionValue - 699.40) < 0.01)
-        let id = { (name: String) in rig.units[name]!.memberID }
+        let id = { (name: String) in rig.units[name]!.member }
         for (name, mw) in [("GU1", 67.0), ("GU2", 36.0), ("GU3", 57.0)] { #expect(abs((outcome.outputs[id(name)] ?? 0) - mw) < 0.01, "\(name)") }
         for (name, share) in [("GU1", 253.91), ("GU2", 211.49), ("GU3", 234.0)] { #expect(abs((outcome.shapley[id(name)] ?? 0) - share) < 0.015, "\(name)") }
-        let orders = try await rig.client.call(MatchingAPI.listOrders, OrderListQuery(member: rig.consumer.memberID)).orders
-        #expect(orders.count == 3 && orders.allSatisfy { $0.status == .confirmed && $0.roundId == round.id && abs($0.price - outcome.clearingPrice) < 1e-9 })
+        let orders = try await rig.client.call(MatchingAPI.listOrders, OrderListQuery(member: rig.consumer.member)).orders
+        #expect(orders.count == 3 && orders.allSatisfy { $0.status == .confirmed && $0.roundId == round.id && $0.price == outcome.clearingPrice })
         #expect(await code { try await rig.offer("GU1", round: round.id) } == 9)
-        let listed = try await rig.client.call(MatchingAPI.listRounds, RoundListQuery(consumer: rig.consumer.memberID, month: "2026-12"))
+        let listed = try await rig.client.call(MatchingAPI.listRounds, RoundListQuery(consumer: rig.consumer.member, month: "2026-12"))
         #expect(listed.rounds.map(\.id) == [round.id] && listed.rounds.first?.status == .cleared)
         #expect(try await rig.client.call(MatchingAPI.listRounds, RoundListQuery(status: .open)).rounds.isEmpty)
         // The round's orders are announced as confirmed, like bilateral ones.
@@ -182,7 +182,7 @@ struct MatchingProcessTests {
             if third == nil { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(third?.offerCount == 3)
-        #expect(third?.offers.map(\.generator) == [rig.units["GU3"]!.memberID], "a generator sees only its own offer")
+        #expect(third?.offers.map(\.generator) == [rig.units["GU3"]!.member], "a generator sees only its own offer")
         var closed = try await client.call(MatchingAPI.getRound, RoundQuery(roundId: round.id))
         while closed.status == .open, ContinuousClock.now < deadline + .seconds(10) {
             try await Task.sleep(for: .milliseconds(200))

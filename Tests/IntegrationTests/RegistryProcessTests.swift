@@ -77,7 +77,7 @@ struct RegistryProcessTests {
         #expect(await code { try await client.call(RegistryAPI.register, RegistryRig.generatorRequest(licence: "LIC-A"), signer: applicant) } == 6)
 
         // Wrong role: 7.
-        #expect(await code { try await client.call(RegistryAPI.approve, MemberDecision(memberId: applicant.memberID), signer: plant) } == 7)
+        #expect(await code { try await client.call(RegistryAPI.approve, MemberDecision(memberId: applicant.member), signer: plant) } == 7)
 
         // A forged signature: the plant's certificate, another key.
         let forger = MemberSigner(memberID: plant.memberID, privateKey: MemberKey.generate(), certificate: plant.certificate)
@@ -90,7 +90,7 @@ struct RegistryProcessTests {
             memberID: MemberIDs.derive(impostorKey.publicKey), privateKey: impostorKey,
             certificate: try otherCA.issue(memberID: MemberIDs.derive(impostorKey.publicKey), role: .tradingCenter, publicKey: impostorKey.publicKey, now: Date())
         )
-        #expect(await code { try await client.call(RegistryAPI.approve, MemberDecision(memberId: applicant.memberID), signer: impostor) } == 16)
+        #expect(await code { try await client.call(RegistryAPI.approve, MemberDecision(memberId: applicant.member), signer: impostor) } == 16)
 
         // A stale timestamp: 16.
         let stale = MemberSigner(memberID: plant.memberID, privateKey: plant.privateKey, certificate: plant.certificate) { Date().addingTimeInterval(-3600) }
@@ -111,16 +111,16 @@ struct RegistryProcessTests {
         #expect(try await rig.snapshot() == afterFirst)
 
         // The trading center cannot revoke itself (the market would lose its approver).
-        #expect(await code { try await client.call(RegistryAPI.revoke, MemberDecision(memberId: rig.tradingCenter.memberID, reason: "oops"), signer: rig.tradingCenter) } == 7)
+        #expect(await code { try await client.call(RegistryAPI.revoke, MemberDecision(memberId: rig.tradingCenter.member, reason: "oops"), signer: rig.tradingCenter) } == 7)
         // A rejected applicant's licence may apply again, with a new key.
         _ = try await client.call(RegistryAPI.register, RegistryRig.generatorRequest(licence: "LIC-AGAIN"), signer: applicant)
-        _ = try await client.call(RegistryAPI.reject, MemberDecision(memberId: applicant.memberID, reason: "incomplete"), signer: rig.tradingCenter)
+        _ = try await client.call(RegistryAPI.reject, MemberDecision(memberId: applicant.member, reason: "incomplete"), signer: rig.tradingCenter)
         let secondKey = MemberKey.generate()
         let second = try await client.call(RegistryAPI.register, RegistryRig.generatorRequest(licence: "LIC-AGAIN"), signer: MemberSigner(memberID: MemberIDs.derive(secondKey.publicKey), privateKey: secondKey, certificate: nil))
         #expect(second.status == .pending)
 
         // A revoked member: 7 from then on.
-        _ = try await client.call(RegistryAPI.revoke, MemberDecision(memberId: plant.memberID, reason: "licence withdrawn"), signer: rig.tradingCenter)
+        _ = try await client.call(RegistryAPI.revoke, MemberDecision(memberId: plant.member, reason: "licence withdrawn"), signer: rig.tradingCenter)
         let afterRevoke = try await rig.snapshot()
         await #expect(throws: RPCError(.permissionDenied, "member '\(plant.memberID)' is revoked")) {
             try await client.call(RegistryAPI.publishPlan, .init(month: "2026-12", minMw: 30, maxMw: 90, a: 0.01, b: 8.4, c: 0, k: 1.3), signer: plant)
@@ -157,7 +157,7 @@ struct RegistryProcessTests {
         let fresh = try RawPeer(.dealer, endpoint: rig.process.rpcEndpoint)
         #expect(try WireReply(await fresh.exchange([frame])).status.code == 16)
         #expect(try WireReply(await fresh.exchange([earlyApproval])).status.code == 16)
-        #expect(try await rig.client.call(RegistryAPI.getMember, MemberQuery(memberId: laterID)).status == .pending)
+        #expect(try await rig.client.call(RegistryAPI.getMember, MemberQuery(memberId: MemberID(laterID))).status == .pending)
         // The plant's certificate still works after the restart.
         _ = try await rig.client.call(RegistryAPI.publishPlan, .init(month: "2027-03", minMw: 30, maxMw: 80, a: 0.01, b: 8.4, c: 0, k: 1.3), signer: plant)
         await rig.process.stop()
@@ -183,7 +183,7 @@ struct RegistryProcessTests {
         try rig.process.start()
         try await rig.process.waitHealthy()
         let plans = try await rig.client.call(RegistryAPI.listPlans, MonthQuery(month: "2027-04"))
-        #expect(plans.plans.map(\.memberId) == [plant.memberID] && plans.plans.first?.maxMw == 80)
+        #expect(plans.plans.map(\.memberId) == [plant.member] && plans.plans.first?.maxMw == 80)
         await rig.process.stop()
     }
 
@@ -202,13 +202,13 @@ struct RegistryProcessTests {
         let authenticator = Authenticator(authority: rig.authority, revocations: feed.revocations)
         let body = Data("{}".utf8)
         let context = { RequestContext(method: "Matching/Anything", metadata: try plant.metadata(method: "Matching/Anything", body: body), body: body) }
-        #expect(try authenticator.authenticate(context()).memberID == plant.memberID)
+        #expect(try authenticator.authenticate(context()).memberID == plant.member)
 
-        _ = try await rig.client.call(RegistryAPI.revoke, MemberDecision(memberId: plant.memberID, reason: "fraud"), signer: rig.tradingCenter)
+        _ = try await rig.client.call(RegistryAPI.revoke, MemberDecision(memberId: plant.member, reason: "fraud"), signer: rig.tradingCenter)
         let event = try await firstEvent(events)
-        #expect(event.body.memberId == plant.memberID && event.body.reason == "fraud" && !event.body.serial.isEmpty)
+        #expect(event.body.memberId == plant.member && event.body.reason == "fraud" && !event.body.serial.isEmpty)
         let deadline = ContinuousClock.now + .seconds(10)
-        while !feed.revocations.isRevoked(plant.memberID), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        while !feed.revocations.isRevoked(plant.member), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(throws: AuthError.permissionDenied("member '\(plant.memberID)' is revoked")) { try authenticator.authenticate(context()) }
         await rig.process.stop()
     }

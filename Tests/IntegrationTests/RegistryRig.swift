@@ -22,10 +22,10 @@ struct RegistryRig {
         process = try ServiceProcess("registry", environment: ["GRIDTRADE_TRADING_CENTER_KEY": keyFile.path])
         try await process.waitHealthy()
         client = try RPCClient(endpoint: process.rpcEndpoint)
-        let id = MemberIDs.derive(key.publicKey)
+        let id = MemberID(publicKey: key.publicKey)
         let member = try await client.call(RegistryAPI.getMember, MemberQuery(memberId: id))
         #expect(member.role == .tradingCenter && member.status == .approved)
-        tradingCenter = MemberSigner(memberID: id, privateKey: key, certificate: try CertificatePEM.decode(try #require(member.certificate)))
+        tradingCenter = MemberSigner(member: id, privateKey: key, certificate: try CertificatePEM.decode(try #require(member.certificate)))
         authority = try CertificatePEM.decode(try await client.call(RegistryAPI.getAuthority, Empty()).certificate)
     }
 
@@ -38,10 +38,10 @@ struct RegistryRig {
 
     /// Registers and approves a member; returns its signer (with its certificate).
     func admit(_ request: RegisterRequest, key: P256.Signing.PrivateKey = MemberKey.generate()) async throws -> MemberSigner {
-        let id = MemberIDs.derive(key.publicKey)
-        _ = try await client.call(RegistryAPI.register, request, signer: MemberSigner(memberID: id, privateKey: key, certificate: nil))
+        let id = MemberID(publicKey: key.publicKey)
+        _ = try await client.call(RegistryAPI.register, request, signer: MemberSigner(member: id, privateKey: key, certificate: nil))
         let approved = try await client.call(RegistryAPI.approve, MemberDecision(memberId: id), signer: tradingCenter)
-        return MemberSigner(memberID: id, privateKey: key, certificate: try CertificatePEM.decode(try #require(approved.certificate)))
+        return MemberSigner(member: id, privateKey: key, certificate: try CertificatePEM.decode(try #require(approved.certificate)))
     }
 
     /// Everything the registry holds, to check that a refused request changed nothing.

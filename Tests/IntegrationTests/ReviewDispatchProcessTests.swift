@@ -17,15 +17,10 @@ struct TradeDeskRig {
     let dispatchClient: RPCClient
     let dispatchCenter: MemberSigner
     let casePath = repositoryRoot.appendingPathComponent("deploy/cases/case30.m").path
-    /// Next month (UTC): a delivery month still open for review whenever the test runs.
-    let month: String = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let next = calendar.date(byAdding: .month, value: 1, to: Date())!
-        let parts = calendar.dateComponents([.year, .month], from: next)
-        return String(format: "%04d-%02d", parts.year!, parts.month!)
-    }()
-    var hours: Double { Months.hours(month) }
+    /// Next month (UTC): a delivery month still open for review whenever the test runs. (`next`
+    /// is nil only after 9999-12.)
+    let month: DeliveryMonth = DeliveryMonth(containing: Date()).next ?? "9999-12"
+    var hours: Double { month.hours }
 
     init(priceCap: Double = 1_000) async throws {
         market = try await MarketRig(month: month)
@@ -64,31 +59,31 @@ struct TradeDeskRig {
     }
 
     /// A bilateral order created by the consumer and confirmed by the generator.
-    func confirmedOrder(_ unit: String, mwh: Double, price: Double = 14) async throws -> TradeOrder {
+    func confirmedOrder(_ unit: String, mwh: Double, price: Decimal = 14) async throws -> TradeOrder {
         let seller = market.units[unit]!
-        let request = CreateOrderRequest(seller: seller.memberID, buyer: market.consumer.memberID, price: price, monthlySplit: [.init(month: month, mwh: mwh)])
+        let request = CreateOrderRequest(seller: seller.member, buyer: market.consumer.member, price: price, monthlySplit: [.init(month: month, mwh: mwh)])
         let order = try await market.client.call(MatchingAPI.createOrder, request, signer: market.consumer)
         return try await market.client.call(MatchingAPI.confirmOrder, OrderDecision(orderId: order.id), signer: seller)
     }
 
-    func decision(_ orderID: String) async throws -> SignedReviewDecision {
+    func decision(_ orderID: OrderID) async throws -> SignedReviewDecision {
         try await eventually { try await reviewClient.call(ReviewAPI.getDecision, DecisionQuery(orderId: orderID)) }
     }
 
-    func result(_ orderID: String) async throws -> SignedSecurityCheck {
+    func result(_ orderID: OrderID) async throws -> SignedSecurityCheck {
         try await eventually { try await dispatchClient.call(DispatchAPI.getResult, CheckQuery(orderId: orderID)) }
     }
 
     /// What `gridtrade security-check --n-1` says about these trades on the same case, in order.
-    func cliOutcomes(_ trades: [(id: String, seller: Int, buyer: Int, mw: Double)]) async throws -> [String: Double] {
+    func cliOutcomes(_ trades: [(id: OrderID, seller: Int, buyer: Int, mw: Double)]) async throws -> [OrderID: Double] {
         let input = try temporaryDirectory("trades").appendingPathComponent("trades.json")
-        let list = trades.map { ["id": $0.id, "seller_bus": $0.seller, "buyer_bus": $0.buyer, "mw": $0.mw] as [String: Any] }
+        let list = trades.map { ["id": $0.id.rawValue, "seller_bus": $0.seller, "buyer_bus": $0.buyer, "mw": $0.mw] as [String: Any] }
         try JSONSerialization.data(withJSONObject: ["trades": list]).write(to: input)
         let cli = try await run(binDirectory.appendingPathComponent("gridtrade"), ["security-check", "--case", casePath, "--trades", input.path, "--n-1"])
         #expect(cli.status == 0, "\(cli.error)")
         let report = try JSONSerialization.jsonObject(with: Data(cli.output.utf8)) as! [String: Any]
-        var accepted: [String: Double] = [:]
-        for trade in report["trades"] as! [[String: Any]] { accepted[trade["id"] as! String] = (trade["accepted_mw"] as! NSNumber).doubleValue }
+        var accepted: [OrderID: Double] = [:]
+        for trade in report["trades"] as! [[String: Any]] { accepted[OrderID(trade["id"] as! String)] = (trade["accepted_mw"] as! NSNumber).doubleValue }
         return accepted
     }
 
@@ -122,7 +117,7 @@ struct ReviewDispatchProcessTests {
             let order = try await rig.confirmedOrder("GU1", mwh: 10 * rig.hours)
             let review = try await rig.decision(order.id)
             let decision = try StatementSignature.verify(
-                review.statement, as: ReviewDecision.self, kind: SignedStatement.Kind.reviewDecision, role: .tradingCenter, authority: authority
+                review.statement, as: ReviewDecision.self, kind: .reviewDecision, role: .tradingCenter, authority: authority
             )
             #expect(decision.status == .approved, "\(decision.reasons)")
             #expect(decision == review.decision && decision.order.id == order.id)
@@ -131,13 +126,13 @@ struct ReviewDispatchProcessTests {
             let expensive = try await rig.confirmedOrder("GU2", mwh: 100, price: 30)
             let refused = try await rig.decision(expensive.id)
             #expect(refused.decision.status == .rejected)
-            #expect(refused.decision.reasons.contains { $0.contains("cap 20.0") }, "\(refused.decision.reasons)")
+            #expect(refused.decision.reasons.contains { $0.contains("cap 20") }, "\(refused.decision.reasons)")
 
             let checked = try await rig.result(order.id)
             let result = try StatementSignature.verify(
-                checked.statement, as: SecurityCheckResult.self, kind: SignedStatement.Kind.securityCheck, role: .dispatchCenter, authority: authority
+                checked.statement, as: SecurityCheckResult.self, kind: .securityCheck, role: .dispatchCenter, authority: authority
             )
-            #expect(result == checked.result && result.checker == rig.dispatchCenter.memberID)
+            #expect(result == checked.result && result.checker == rig.dispatchCenter.member)
             #expect(result.sellerBus == 1 && result.buyerBus == 4 && result.nMinus1)
             // 10 MW over the month, which case30 carries.
             #expect(result.status == .accepted && abs(result.months[0].requestedMw - 10) < 1e-9 && abs(result.acceptedMwh - 10 * rig.hours) < 1e-6)
@@ -168,7 +163,7 @@ struct ReviewDispatchProcessTests {
 
             let expected = try await rig.cliOutcomes([(first.id, 1, 4, 60), (second.id, 2, 4, 60), (third.id, 3, 4, 60)])
             for result in [a, b, c] {
-                let cli = try #require(expected[result.orderId])
+                let cli = try #require(expected[result.order])
                 #expect(abs(result.months[0].acceptedMw - cli) < 1e-6, "\(result.orderId): dispatch \(result.months[0].acceptedMw) MW, CLI \(cli) MW")
             }
             // The stack must bind somewhere, or the comparison says little.

@@ -1,3 +1,4 @@
+import Foundation
 import GridProtocol
 import MatchingCore
 import Messages
@@ -57,7 +58,7 @@ struct MatchingRulesTests {
     @Test("a plan's capacity is its max MW for every hour of the month")
     func capacity() {
         // December: 744 hours; February 2027: 672.
-        #expect(Months.hours("2026-12") == 744 && Months.hours("2027-02") == 672 && Months.hours("2028-02") == 696)
+        #expect(DeliveryMonth("2026-12").hours == 744 && DeliveryMonth("2027-02").hours == 672 && DeliveryMonth("2028-02").hours == 696)
         #expect(refusal { () throws(MatchingError) in try OrderRules.checkCapacity(month: "2026-12", planMaxMw: 10, committedMwh: 7000, addingMwh: 440, seller: "s") } == nil)
         #expect(answers(refusal { () throws(MatchingError) in try OrderRules.checkCapacity(month: "2026-12", planMaxMw: 10, committedMwh: 7000, addingMwh: 441, seller: "s") }, .failedPrecondition))
         #expect(answers(refusal { () throws(MatchingError) in try OrderRules.checkCapacity(month: "2026-12", planMaxMw: nil, committedMwh: 0, addingMwh: 1, seller: "s") }, .failedPrecondition))
@@ -70,25 +71,39 @@ struct MatchingRulesTests {
             RoundOffer(generator: "GU2", minMwh: 35, maxMwh: 90, a: 0.02, b: 8.2, c: 0, k: 1.2, submittedAtMs: 0),
             RoundOffer(generator: "GU3", minMwh: 20, maxMwh: 105, a: 0.01, b: 8.8, c: 0, k: 1.1, submittedAtMs: 0),
         ]
-        var round = Round(id: "r-1", consumer: "m-c", month: "2026-12", demandMwh: 160, maxPrice: 20, pricing: "paper", deadlineMs: 0, status: .open, offers: offers, openedAtMs: 0)
+        var round = Round(id: "r-1", consumer: "m-c", month: "2026-12", demandMwh: 160, maxPrice: 20, pricing: .paper, deadlineMs: 0, status: .open, offers: offers, openedAtMs: 0)
         guard case let .cleared(price, outputs, payout) = RoundRules.clear(round) else {
             Issue.record("the paper's round did not clear")
             return
         }
-        #expect(abs(price - 14.16) < 0.005)
+        // The game's 14.159999999999998, on the market's tick.
+        #expect(price == Decimal(string: "14.16"))
         #expect(abs(payout.value - 699.40) < 0.01)
         #expect(abs(outputs["GU1", default: 0] - 67) < 0.01 && abs(outputs["GU2", default: 0] - 36) < 0.01 && abs(outputs["GU3", default: 0] - 57) < 0.01)
         #expect(abs(payout.shares["GU1", default: 0] - 253.91) < 0.015 && abs(payout.shares["GU2", default: 0] - 211.49) < 0.015)
         round.maxPrice = 14
-        #expect(RoundRules.clear(round) == .failed("clearing price \(price) is above the consumer's limit 14.0"))
+        #expect(RoundRules.clear(round) == .failed("clearing price 14.16 is above the consumer's limit 14"))
+        // At the limit exactly, it clears: the rounded price is compared, in Decimal.
+        round.maxPrice = price
+        #expect(RoundRules.clear(round) != .failed("clearing price 14.16 is above the consumer's limit 14.16"))
         round.offers = []
         #expect(RoundRules.clear(round) == .failed("no offers"))
     }
 
     @Test("a round's request and offers are checked by name")
-    func roundFields() {
+    func roundFields() throws {
         #expect(refusal { () throws(MatchingError) in _ = try RoundRules.validate(OpenRoundRequest(month: "2026-12", durationMs: 10)) }?.status.message.hasPrefix("body.duration_ms") == true)
-        #expect(refusal { () throws(MatchingError) in _ = try RoundRules.validate(OpenRoundRequest(month: "2026-12", durationMs: 5_000, pricing: "auction")) }?.status.message.hasPrefix("body.pricing") == true)
+        // A pricing that is neither paper nor uniform does not decode: still INVALID_ARGUMENT, naming the field.
+        let auction = Data(#"{"month":"2026-12","duration_ms":5000,"pricing":"auction"}"#.utf8)
+        do {
+            _ = try JSONDecoder().decode(OpenRoundRequest.self, from: auction)
+            Issue.record("an unknown pricing decoded")
+        } catch {
+            #expect(StatusMapping.status(for: error) == Status(code: .invalidArgument, message: "body.pricing has an invalid value"))
+        }
+        #expect(try JSONDecoder().decode(OpenRoundRequest.self, from: Data(#"{"month":"2026-12","duration_ms":5000}"#.utf8)).pricing == nil)
+        #expect(try RoundRules.validate(OpenRoundRequest(month: "2026-12", durationMs: 5_000)) == .paper)
+        #expect(try RoundRules.validate(OpenRoundRequest(month: "2026-12", durationMs: 5_000, pricing: .uniform)) == .uniform)
         #expect(refusal { () throws(MatchingError) in try RoundRules.validate(SubmitOfferRequest(roundId: "r", minMwh: 10, maxMwh: 5, a: 0.01, b: 8, c: 0, k: 1.2)) }?.status.message.hasPrefix("body.max_mwh") == true)
         #expect(refusal { () throws(MatchingError) in try RoundRules.validate(SubmitOfferRequest(roundId: "r", minMwh: 1, maxMwh: 5, a: 0.01, b: 8, c: 0, k: 1.0)) }?.status.message.hasPrefix("body.k") == true)
     }

@@ -44,7 +44,7 @@ struct RequestDecisionTests {
         let opened = signed("m-c", "Matching/OpenRound")
         let round = try RoundRules.open(ask, pricing: .uniform, consumer: "m-c", demand: demand, openRounds: [], id: "r-9", nowMs: 1_000, openedBy: opened)
         #expect(round.id == "r-9" && round.status == .open && round.deadlineMs == 6_000 && round.openedAtMs == 1_000)
-        #expect(round.demandMwh == 160 && round.maxPrice == 20 && round.pricing == "uniform" && round.offers.isEmpty && round.openedBy == opened)
+        #expect(round.demandMwh == 160 && round.maxPrice == 20 && round.pricing == .uniform && round.offers.isEmpty && round.openedBy == opened)
 
         #expect(refusal { () throws(MatchingError) in
             _ = try RoundRules.open(ask, pricing: .paper, consumer: "m-c", demand: nil, openRounds: [], id: "r-9", nowMs: 1_000, openedBy: opened)
@@ -62,7 +62,7 @@ struct RequestDecisionTests {
 
     @Test("an offer goes into an open round before its deadline, within the plan, replacing the generator's earlier one")
     func acceptOffer() throws {
-        let round = Round(id: "r-1", consumer: "m-c", month: "2026-12", demandMwh: 160, maxPrice: 20, pricing: "paper", deadlineMs: 10_000, status: .open, offers: [], openedAtMs: 0)
+        let round = Round(id: "r-1", consumer: "m-c", month: "2026-12", demandMwh: 160, maxPrice: 20, pricing: .paper, deadlineMs: 10_000, status: .open, offers: [], openedAtMs: 0)
         let first = SubmitOfferRequest(roundId: "r-1", minMwh: 30, maxMwh: 100, a: 0.01, b: 8.4, c: 0, k: 1.3)
         var offered = try RoundRules.accept(first, from: "GU1", into: round, planMaxMw: 1, committedMwh: 0, nowMs: 9_999, signature: signed("GU1", "Matching/SubmitOffer"))
         #expect(offered.offers.count == 1 && offered.offerCount == 1 && offered.offers[0].submittedAtMs == 9_999)

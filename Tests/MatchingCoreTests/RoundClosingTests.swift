@@ -1,15 +1,16 @@
+import Foundation
 import Game
 import MatchingCore
 import Messages
 import Testing
 
 /// A party's signed request as a stand-in: closing only carries these along.
-func signed(_ member: String, _ method: String) -> PartySignature {
+func signed(_ member: MemberID, _ method: String) -> PartySignature {
     PartySignature(member: member, method: method, body: "e30=", timestampMs: 1, nonce: "n-\(member)", signature: "sig-\(member)", certificate: "cert-\(member)")
 }
 
 /// An offer with the generator's signed `SubmitOffer`.
-func offer(_ generator: String, min: Double, max: Double, a: Double, b: Double, k: Double) -> RoundOffer {
+func offer(_ generator: MemberID, min: Double, max: Double, a: Double, b: Double, k: Double) -> RoundOffer {
     var offer = RoundOffer(generator: generator, minMwh: min, maxMwh: max, a: a, b: b, c: 0, k: k, submittedAtMs: 500)
     offer.signature = signed(generator, "Matching/SubmitOffer")
     return offer
@@ -23,9 +24,9 @@ let paperOffers = [
 ]
 
 /// An open round of the consumer `m-c` for December 2026 (744 hours), due at 10 000 ms.
-func openRound(offers: [RoundOffer] = paperOffers, demandMwh: Double = 160, maxPrice: Double = 20) -> Round {
+func openRound(offers: [RoundOffer] = paperOffers, demandMwh: Double = 160, maxPrice: Decimal = 20) -> Round {
     var round = Round(
-        id: "r-1", consumer: "m-c", month: "2026-12", demandMwh: demandMwh, maxPrice: maxPrice, pricing: "paper",
+        id: "r-1", consumer: "m-c", month: "2026-12", demandMwh: demandMwh, maxPrice: maxPrice, pricing: .paper,
         deadlineMs: 10_000, status: .open, offers: offers, openedAtMs: 0
     )
     round.openedBy = signed("m-c", "Matching/OpenRound")
@@ -79,7 +80,8 @@ struct RoundClosingTests {
         let result = try #require(closed(close(round, ample(round), nowMs: 12_345)))
         #expect(result.round.status == .cleared && result.round.reason == nil)
         let outcome = try #require(result.round.outcome)
-        #expect(near(outcome.clearingPrice, 14.16) && outcome.pricing == "paper")
+        // The game's 14.159999999999998 on the market's tick ($0.0001/MWh).
+        #expect(outcome.clearingPrice == Decimal(string: "14.16") && outcome.pricing == .paper)
         #expect(near(outcome.coalitionValue, 699.40, 0.01))
         #expect(Set(outcome.outputs.keys) == ["GU1", "GU2", "GU3"])
         #expect(near(outcome.outputs["GU1"], 67, 0.01) && near(outcome.outputs["GU2"], 36, 0.01) && near(outcome.outputs["GU3"], 57, 0.01))
@@ -112,7 +114,7 @@ struct RoundClosingTests {
         let round = openRound(offers: paperOffers + [offer("GU4", min: 145, max: 150, a: 0.01, b: 9, k: 1.1)])
         let result = try #require(closed(close(round, ample(round))))
         let outcome = try #require(result.round.outcome)
-        #expect(near(outcome.clearingPrice, 13.09))
+        #expect(outcome.clearingPrice == Decimal(string: "13.09"))
         #expect(Set(outcome.outputs.keys) == ["GU1", "GU2", "GU3"])
         #expect(near(outcome.outputs["GU1"], 67, 0.01) && near(outcome.outputs["GU2"], 36, 0.01) && near(outcome.outputs["GU3"], 57, 0.01))
         // (13.09 − 10.74) × 67 + (13.09 − 9.64) × 36 + (13.09 − 9.94) × 57
@@ -162,7 +164,7 @@ struct RoundClosingTests {
         let result = try #require(closed(close(round, facts)))
         let outcome = try #require(result.round.outcome)
         // {GU1, GU3}: x = 160 − 50, GU1 at 100 bids 1.3 × 10.4 = 13.52; GU3 at 105 bids 11.99.
-        #expect(near(outcome.clearingPrice, 13.52))
+        #expect(outcome.clearingPrice == Decimal(string: "13.52"))
         // 0.04 p1 + 8.4 = 0.04 p3 + 8.8 and p1 + p3 = 160: 85 and 75.
         #expect(near(outcome.outputs["GU1"], 85, 0.01) && near(outcome.outputs["GU3"], 75, 0.01) && outcome.outputs["GU2"] == nil)
         // 3.42 × 85 + 3.22 × 75 = 532.20, shared equally: neither reaches 160 MWh alone.
@@ -184,7 +186,7 @@ struct RoundClosingTests {
 
         let result = try #require(closed(close(round, facts)))
         let outcome = try #require(result.round.outcome)
-        #expect(near(outcome.clearingPrice, 14.16))
+        #expect(outcome.clearingPrice == Decimal(string: "14.16"))
         // GU1 at 60; 0.08 p2 + 8.2 = 0.04 p3 + 8.8 with p2 + p3 = 100: 38.33 and 61.67.
         #expect(near(outcome.outputs["GU1"], 60, 1e-6) && near(outcome.outputs["GU2"], 38.333, 0.01) && near(outcome.outputs["GU3"], 61.667, 0.01))
         #expect(near(outcome.coalitionValue, 697.77, 0.01))
@@ -217,7 +219,7 @@ struct RoundClosingTests {
         let price = try #require(closed(close(openRound(), ample(openRound())))?.round.outcome?.clearingPrice)
         let dear = try #require(closed(close(openRound(maxPrice: 14), ample(openRound()))))
         #expect(dear.round.status == .failed && dear.orders.isEmpty && dear.round.outcome == nil)
-        #expect(dear.round.reason == "clearing price \(price) is above the consumer's limit 14.0")
+        #expect(dear.round.reason == "clearing price \(price) is above the consumer's limit 14" && price == Decimal(string: "14.16"))
 
         // More than all offers together can make: no coalition serves it.
         let large = try #require(closed(close(openRound(demandMwh: 500), ample(openRound()))))

@@ -33,20 +33,20 @@ struct Market {
         return try PartySignature(authenticated: context)
     }
 
-    func order(price: Double = 40, split: [MonthlyEnergy]? = nil) throws -> TradeOrder {
+    func order(price: Decimal = 40, split: [MonthlyEnergy]? = nil) throws -> TradeOrder {
         let split = split ?? self.split
-        let id = "o-test"
-        let create = try evidence(seller, "Matching/CreateOrder", CreateOrderRequest(seller: seller.memberID, buyer: buyer.memberID, price: price, monthlySplit: split))
+        let id: OrderID = "o-test"
+        let create = try evidence(seller, "Matching/CreateOrder", CreateOrderRequest(seller: seller.member, buyer: buyer.member, price: price, monthlySplit: split))
         let confirm = try evidence(buyer, "Matching/ConfirmOrder", OrderDecision(orderId: id))
         return TradeOrder(
-            id: id, creator: seller.memberID, createdAtMs: 0, seller: seller.memberID, buyer: buyer.memberID, mwh: split.reduce(0) { $0 + $1.mwh },
+            id: id, creator: seller.member, createdAtMs: 0, seller: seller.member, buyer: buyer.member, mwh: split.reduce(0) { $0 + $1.mwh },
             price: price, periodStart: split.map(\.month).min()!, periodEnd: split.map(\.month).max()!, monthlySplit: split, status: .confirmed,
             signatures: [create, confirm]
         )
     }
 
     func member(_ signer: MemberSigner, _ role: Role, _ status: MemberStatus = .approved) -> Member {
-        Member(id: signer.memberID, role: role, legalName: "x", licence: "L-\(signer.memberID)", contact: "c", status: status, publicKey: "", registeredAtMs: 0)
+        Member(id: signer.member, role: role, legalName: "x", licence: "L-\(signer.memberID)", contact: "c", status: status, publicKey: "", registeredAtMs: 0)
     }
 
     /// Facts under which `order()` passes: both admitted, plans of 1 MW (744 and 672 MWh), nothing approved yet.
@@ -74,14 +74,14 @@ struct ReviewRulesTests {
     func everyReason() throws {
         let market = try Market()
         var facts = market.facts()
-        facts.revoked = [market.buyer.memberID]
+        facts.revoked = [market.buyer.member]
         facts.planMaxMw = ["2099-01": 1]
         facts.limits = ReviewLimits(priceFloor: 10, priceCap: 30)
         let order = try market.order(split: [MonthlyEnergy(month: "2020-01", mwh: 10), MonthlyEnergy(month: "2099-02", mwh: 5)])
         let reasons = market.reasons(order, facts)
         #expect(reasons.count == 5, "\(reasons)")
         #expect(reasons.contains { $0.contains("buyer") && $0.contains("revoked") })
-        #expect(reasons.contains { $0.contains("price 40.0") && $0.contains("cap 30.0") })
+        #expect(reasons.contains { $0.contains("price 40 $/MWh") && $0.contains("cap 30") })
         #expect(reasons.contains { $0.contains("2020-01 is closed") })
         #expect(reasons.contains { $0.contains("no published plan for 2020-01") })
         #expect(reasons.contains { $0.contains("no published plan for 2099-02") })
@@ -115,7 +115,7 @@ struct ReviewRulesTests {
         var forged = try market.order()
         let impostor = try Market.signer(market.authority, .consumer)
         var confirm = try market.evidence(impostor, "Matching/ConfirmOrder", OrderDecision(orderId: forged.id))
-        confirm.member = market.buyer.memberID
+        confirm.member = market.buyer.member
         forged.signatures![1] = confirm
         #expect(market.reasons(forged, market.facts()).contains { $0.contains("buyer's signature is refused") })
 
@@ -152,7 +152,7 @@ struct ReviewRulesTests {
     @Test("a round's order needs the consumer's opening for that month and the generator's offer into that round")
     func roundOrder() throws {
         let market = try Market()
-        let month = "2099-01"
+        let month: DeliveryMonth = "2099-01"
         let open = try market.evidence(market.buyer, "Matching/OpenRound", OpenRoundRequest(month: month, durationMs: 1_000))
         let offer = try market.evidence(market.seller, "Matching/SubmitOffer", SubmitOfferRequest(roundId: "r-1", minMwh: 0, maxMwh: 300, a: 0.01, b: 8, c: 0, k: 1.2))
         var order = try market.order(split: [MonthlyEnergy(month: month, mwh: 300)])
@@ -167,7 +167,7 @@ struct ReviewRulesTests {
     func statements() throws {
         let market = try Market()
         let tradingCenter = try Market.signer(market.authority, .tradingCenter)
-        let decision = ReviewDecision(orderId: "o-1", order: try market.order(), status: .approved, reasons: [], reviewedAtMs: 1, reviewer: tradingCenter.memberID)
+        let decision = ReviewDecision(orderId: "o-1", order: try market.order(), status: .approved, reasons: [], reviewedAtMs: 1, reviewer: tradingCenter.member)
         let kind = SignedStatement.Kind.reviewDecision
         let statement = try StatementSignature.sign(decision, kind: kind, by: tradingCenter)
         let read = try StatementSignature.verify(statement, as: ReviewDecision.self, kind: kind, role: .tradingCenter, authority: market.authority.certificate)

@@ -37,9 +37,10 @@ struct ContractCommand: AsyncParsableCommand {
                 dispatchClient.close()
                 reviewClient.close()
             }
-            let check = try await call(dispatchClient, DispatchAPI.getResult, CheckQuery(orderId: order))
+            let check = try await call(dispatchClient, DispatchAPI.getResult, CheckQuery(orderId: OrderID(order)))
+            let request = DraftContractRequest(orderId: OrderID(order), gridCompany: MemberID(gridCompany), securityCheck: check.statement)
             let draft = try await call(
-                reviewClient, ReviewAPI.draftContract, DraftContractRequest(orderId: order, gridCompany: gridCompany, securityCheck: check.statement),
+                reviewClient, ReviewAPI.draftContract, request,
                 signer: signer
             )
             let countersigned = try await call(dispatchClient, DispatchAPI.signContract, SignContractRequest(contract: draft), signer: signer)

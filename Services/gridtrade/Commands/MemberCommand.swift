@@ -58,7 +58,7 @@ struct MemberCommand: AsyncParsableCommand {
         @Argument(help: "The member id.") var member: String
 
         func run() async throws {
-            _ = try await printReply(registry, RegistryAPI.approve, MemberDecision(memberId: member), signer: signing.signer())
+            _ = try await printReply(registry, RegistryAPI.approve, MemberDecision(memberId: MemberID(member)), signer: signing.signer())
         }
     }
 
@@ -71,7 +71,7 @@ struct MemberCommand: AsyncParsableCommand {
         @Option(help: "Why.") var reason: String
 
         func run() async throws {
-            _ = try await printReply(registry, RegistryAPI.reject, MemberDecision(memberId: member, reason: reason), signer: signing.signer())
+            _ = try await printReply(registry, RegistryAPI.reject, MemberDecision(memberId: MemberID(member), reason: reason), signer: signing.signer())
         }
     }
 
@@ -84,7 +84,7 @@ struct MemberCommand: AsyncParsableCommand {
         @Option(help: "Why.") var reason: String
 
         func run() async throws {
-            _ = try await printReply(registry, RegistryAPI.revoke, MemberDecision(memberId: member, reason: reason), signer: signing.signer())
+            _ = try await printReply(registry, RegistryAPI.revoke, MemberDecision(memberId: MemberID(member), reason: reason), signer: signing.signer())
         }
     }
 
@@ -97,7 +97,7 @@ struct MemberCommand: AsyncParsableCommand {
         @Option(help: "Write the trading center's CA certificate (PEM) here, for `openssl verify -CAfile`.") var caOut: String?
 
         func run() async throws {
-            let shown = try await printReply(registry, RegistryAPI.getMember, MemberQuery(memberId: member))
+            let shown = try await printReply(registry, RegistryAPI.getMember, MemberQuery(memberId: MemberID(member)))
             if let certOut {
                 guard let certificate = shown.certificate else { throw Failure("member \(member) has no certificate (status \(shown.status.rawValue))") }
                 try Data(certificate.utf8).write(to: URL(fileURLWithPath: certOut))

@@ -30,7 +30,7 @@ struct OrderCommand: AsyncParsableCommand {
 
         @Option(help: "The selling generator (member id).") var seller: String
         @Option(help: "The buying consumer (member id).") var buyer: String
-        @Option(help: "Price, $/MWh.") var price: Double
+        @Option(help: "Price, $/MWh.", transform: PriceArgument.parse) var price: Decimal
         @Option(help: "Energy for one delivery month, MONTH=MWh (e.g. 2027-01=100); repeat for more months.") var month: [String]
         @OptionGroup var signing: SigningOptions
         @OptionGroup var options: MatchingOptions
@@ -39,9 +39,10 @@ struct OrderCommand: AsyncParsableCommand {
             let split = try month.map { entry -> MonthlyEnergy in
                 let parts = entry.split(separator: "=")
                 guard parts.count == 2, let mwh = Double(parts[1]) else { throw ValidationError("--month takes MONTH=MWh, not '\(entry)'") }
-                return MonthlyEnergy(month: String(parts[0]), mwh: mwh)
+                return MonthlyEnergy(month: DeliveryMonth(String(parts[0])), mwh: mwh)
             }
-            try await send(options, MatchingAPI.createOrder, CreateOrderRequest(seller: seller, buyer: buyer, price: price, monthlySplit: split), signer: signing.signer())
+            let request = CreateOrderRequest(seller: MemberID(seller), buyer: MemberID(buyer), price: price, monthlySplit: split)
+            try await send(options, MatchingAPI.createOrder, request, signer: signing.signer())
         }
     }
 
@@ -50,7 +51,7 @@ struct OrderCommand: AsyncParsableCommand {
         @Argument(help: "The order id.") var order: String
         @OptionGroup var signing: SigningOptions
         @OptionGroup var options: MatchingOptions
-        func run() async throws { try await send(options, MatchingAPI.confirmOrder, OrderDecision(orderId: order), signer: signing.signer()) }
+        func run() async throws { try await send(options, MatchingAPI.confirmOrder, OrderDecision(orderId: OrderID(order)), signer: signing.signer()) }
     }
 
     struct Reject: AsyncParsableCommand {
@@ -59,7 +60,7 @@ struct OrderCommand: AsyncParsableCommand {
         @Option(help: "Why.") var reason: String
         @OptionGroup var signing: SigningOptions
         @OptionGroup var options: MatchingOptions
-        func run() async throws { try await send(options, MatchingAPI.rejectOrder, OrderDecision(orderId: order, reason: reason), signer: signing.signer()) }
+        func run() async throws { try await send(options, MatchingAPI.rejectOrder, OrderDecision(orderId: OrderID(order), reason: reason), signer: signing.signer()) }
     }
 
     struct List: AsyncParsableCommand {
@@ -73,7 +74,7 @@ struct OrderCommand: AsyncParsableCommand {
                 guard let status = TradeOrderStatus(rawValue: value) else { throw ValidationError("--status must be open, confirmed or rejected") }
                 return status
             }
-            try await send(options, MatchingAPI.listOrders, OrderListQuery(member: member, status: parsed, month: month))
+            try await send(options, MatchingAPI.listOrders, OrderListQuery(member: member.map(MemberID.init), status: parsed, month: month.map(DeliveryMonth.init)))
         }
     }
 
@@ -81,6 +82,6 @@ struct OrderCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One trade order.")
         @Argument(help: "The order id.") var order: String
         @OptionGroup var options: MatchingOptions
-        func run() async throws { try await send(options, MatchingAPI.getOrder, OrderQuery(orderId: order)) }
+        func run() async throws { try await send(options, MatchingAPI.getOrder, OrderQuery(orderId: OrderID(order))) }
     }
 }

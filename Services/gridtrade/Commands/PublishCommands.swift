@@ -19,7 +19,7 @@ struct PlanCommand: AsyncParsableCommand {
         @Option(help: "Bid coefficient k > 1.") var k: Double
 
         func run() async throws {
-            let request = PublishPlanRequest(month: month, minMw: minMw, maxMw: maxMw, a: a, b: b, c: c, k: k)
+            let request = PublishPlanRequest(month: DeliveryMonth(month), minMw: minMw, maxMw: maxMw, a: a, b: b, c: c, k: k)
             _ = try await printReply(registry, RegistryAPI.publishPlan, request, signer: signing.signer())
         }
     }
@@ -35,10 +35,11 @@ struct DemandCommand: AsyncParsableCommand {
         @OptionGroup var signing: SigningOptions
         @Option(help: "Delivery month, YYYY-MM.") var month: String
         @Option(help: "Energy, MWh.") var mwh: Double
-        @Option(help: "Highest price, $/MWh.") var maxPrice: Double
+        @Option(help: "Highest price, $/MWh.", transform: PriceArgument.parse) var maxPrice: Decimal
 
         func run() async throws {
-            _ = try await printReply(registry, RegistryAPI.publishDemand, PublishDemandRequest(month: month, mwh: mwh, maxPrice: maxPrice), signer: signing.signer())
+            let request = PublishDemandRequest(month: DeliveryMonth(month), mwh: mwh, maxPrice: maxPrice)
+            _ = try await printReply(registry, RegistryAPI.publishDemand, request, signer: signing.signer())
         }
     }
 }

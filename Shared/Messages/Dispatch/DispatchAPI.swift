@@ -11,9 +11,9 @@ public enum DispatchAPI {
 }
 
 public struct CheckQuery: Codable, Sendable {
-    public var orderId: String
+    public var orderId: OrderID
 
-    public init(orderId: String) { self.orderId = orderId }
+    public init(orderId: OrderID) { self.orderId = orderId }
 
     enum CodingKeys: String, CodingKey { case orderId = "order_id" }
 }

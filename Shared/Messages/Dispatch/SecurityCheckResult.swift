@@ -41,14 +41,14 @@ public struct BindingLimit: Codable, Sendable, Equatable {
 /// One delivery month of a trade order on the network: its energy spread evenly over the
 /// month's hours is the MW the seller injects and the buyer withdraws.
 public struct MonthCheck: Codable, Sendable, Equatable {
-    public var month: String
+    public var month: DeliveryMonth
     public var requestedMw: Double
     public var acceptedMw: Double
     public var acceptedMwh: Double
     public var status: SecurityStatus
     public var binding: [BindingLimit]
 
-    public init(month: String, requestedMw: Double, acceptedMw: Double, acceptedMwh: Double, status: SecurityStatus, binding: [BindingLimit]) {
+    public init(month: DeliveryMonth, requestedMw: Double, acceptedMw: Double, acceptedMwh: Double, status: SecurityStatus, binding: [BindingLimit]) {
         self.month = month
         self.requestedMw = requestedMw
         self.acceptedMw = acceptedMw
@@ -78,11 +78,13 @@ public struct NetworkIdentity: Codable, Sendable, Equatable {
 
 /// The dispatch center's security check of one approved trade order (SPEC.md section 2, step 5).
 public struct SecurityCheckResult: Codable, Sendable, Equatable {
+    /// A string, not an `OrderID`, for now: the ledger side's contract tests read it as one
+    /// (`order` is the typed view).
     public var orderId: String
     /// The review decision's sequence number this check follows.
     public var reviewSeq: Int64
-    public var seller: String
-    public var buyer: String
+    public var seller: MemberID
+    public var buyer: MemberID
     public var sellerBus: Int?
     public var buyerBus: Int?
     public var status: SecurityStatus
@@ -95,14 +97,17 @@ public struct SecurityCheckResult: Codable, Sendable, Equatable {
     public var network: NetworkIdentity
     public var checkedAtMs: Int64
     /// The dispatch center's member id.
-    public var checker: String
+    public var checker: MemberID
+
+    /// The checked order.
+    public var order: OrderID { OrderID(orderId) }
 
     public init(
-        orderId: String, reviewSeq: Int64, seller: String, buyer: String, sellerBus: Int?, buyerBus: Int?, status: SecurityStatus,
+        orderId: OrderID, reviewSeq: Int64, seller: MemberID, buyer: MemberID, sellerBus: Int?, buyerBus: Int?, status: SecurityStatus,
         requestedMwh: Double, acceptedMwh: Double, months: [MonthCheck], reason: String?, nMinus1: Bool, network: NetworkIdentity,
-        checkedAtMs: Int64, checker: String
+        checkedAtMs: Int64, checker: MemberID
     ) {
-        self.orderId = orderId
+        self.orderId = orderId.rawValue
         self.reviewSeq = reviewSeq
         self.seller = seller
         self.buyer = buyer

@@ -1,3 +1,4 @@
+import Foundation
 import GridProtocol
 
 /// The matching service's methods and events. State-changing methods are signed.
@@ -24,16 +25,31 @@ public enum MatchingAPI {
 
 /// `Matching/CreateOrder`: the caller is the seller or the buyer; the other party confirms.
 public struct CreateOrderRequest: Codable, Sendable, Equatable {
-    public var seller: String
-    public var buyer: String
-    public var price: Double
+    public var seller: MemberID
+    public var buyer: MemberID
+    /// $/MWh, kept as sent.
+    public var price: Decimal
     public var monthlySplit: [MonthlyEnergy]
 
-    public init(seller: String, buyer: String, price: Double, monthlySplit: [MonthlyEnergy]) {
+    public init(seller: MemberID, buyer: MemberID, price: Decimal, monthlySplit: [MonthlyEnergy]) {
         self.seller = seller
         self.buyer = buyer
         self.price = price
         self.monthlySplit = monthlySplit
+    }
+
+    /// For the ledger side's tests, which hold member ids as strings (`MemberSigner.memberID`).
+    @_disfavoredOverload
+    public init(seller: String, buyer: String, price: Decimal, monthlySplit: [MonthlyEnergy]) {
+        self.init(seller: MemberID(seller), buyer: MemberID(buyer), price: price, monthlySplit: monthlySplit)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        seller = try container.decode(MemberID.self, forKey: .seller)
+        buyer = try container.decode(MemberID.self, forKey: .buyer)
+        price = try container.decodePrice(forKey: .price)
+        monthlySplit = try container.decode([MonthlyEnergy].self, forKey: .monthlySplit)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -43,11 +59,11 @@ public struct CreateOrderRequest: Codable, Sendable, Equatable {
 }
 
 public struct OrderDecision: Codable, Sendable, Equatable {
-    public var orderId: String
+    public var orderId: OrderID
     /// Required to reject.
     public var reason: String?
 
-    public init(orderId: String, reason: String? = nil) {
+    public init(orderId: OrderID, reason: String? = nil) {
         self.orderId = orderId
         self.reason = reason
     }
@@ -60,13 +76,13 @@ public struct OrderDecision: Codable, Sendable, Equatable {
 
 /// `Matching/OpenRound`: a consumer opens a round on its published demand for the month.
 public struct OpenRoundRequest: Codable, Sendable, Equatable {
-    public var month: String
+    public var month: DeliveryMonth
     /// How long generators may offer, in milliseconds (1 s to 7 days).
     public var durationMs: Int64
-    /// `paper` (default) or `uniform`.
-    public var pricing: String?
+    /// `paper` when absent.
+    public var pricing: RoundPricing?
 
-    public init(month: String, durationMs: Int64, pricing: String? = nil) {
+    public init(month: DeliveryMonth, durationMs: Int64, pricing: RoundPricing? = nil) {
         self.month = month
         self.durationMs = durationMs
         self.pricing = pricing
@@ -80,7 +96,7 @@ public struct OpenRoundRequest: Codable, Sendable, Equatable {
 
 /// `Matching/SubmitOffer`: a generator offers into an open round (again to replace its offer).
 public struct SubmitOfferRequest: Codable, Sendable, Equatable {
-    public var roundId: String
+    public var roundId: RoundID
     public var minMwh: Double
     public var maxMwh: Double
     public var a: Double
@@ -88,7 +104,7 @@ public struct SubmitOfferRequest: Codable, Sendable, Equatable {
     public var c: Double
     public var k: Double
 
-    public init(roundId: String, minMwh: Double, maxMwh: Double, a: Double, b: Double, c: Double, k: Double) {
+    public init(roundId: RoundID, minMwh: Double, maxMwh: Double, a: Double, b: Double, c: Double, k: Double) {
         self.roundId = roundId
         self.minMwh = minMwh
         self.maxMwh = maxMwh
@@ -107,19 +123,19 @@ public struct SubmitOfferRequest: Codable, Sendable, Equatable {
 }
 
 public struct OrderQuery: Codable, Sendable {
-    public var orderId: String
+    public var orderId: OrderID
 
-    public init(orderId: String) { self.orderId = orderId }
+    public init(orderId: OrderID) { self.orderId = orderId }
 
     enum CodingKeys: String, CodingKey { case orderId = "order_id" }
 }
 
 public struct OrderListQuery: Codable, Sendable {
-    public var member: String?
+    public var member: MemberID?
     public var status: TradeOrderStatus?
-    public var month: String?
+    public var month: DeliveryMonth?
 
-    public init(member: String? = nil, status: TradeOrderStatus? = nil, month: String? = nil) {
+    public init(member: MemberID? = nil, status: TradeOrderStatus? = nil, month: DeliveryMonth? = nil) {
         self.member = member
         self.status = status
         self.month = month
@@ -133,20 +149,20 @@ public struct OrderList: Codable, Sendable {
 }
 
 public struct RoundQuery: Codable, Sendable {
-    public var roundId: String
+    public var roundId: RoundID
 
-    public init(roundId: String) { self.roundId = roundId }
+    public init(roundId: RoundID) { self.roundId = roundId }
 
     enum CodingKeys: String, CodingKey { case roundId = "round_id" }
 }
 
 /// Rounds, optionally of one consumer, status and month; offers sealed while open.
 public struct RoundListQuery: Codable, Sendable {
-    public var consumer: String?
+    public var consumer: MemberID?
     public var status: RoundStatus?
-    public var month: String?
+    public var month: DeliveryMonth?
 
-    public init(consumer: String? = nil, status: RoundStatus? = nil, month: String? = nil) {
+    public init(consumer: MemberID? = nil, status: RoundStatus? = nil, month: DeliveryMonth? = nil) {
         self.consumer = consumer
         self.status = status
         self.month = month

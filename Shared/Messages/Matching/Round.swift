@@ -1,3 +1,13 @@
+import Foundation
+
+/// How a round's clearing price is found (SPEC.md section 4).
+public enum RoundPricing: String, Codable, Sendable, CaseIterable {
+    /// The paper's rule (the default).
+    case paper
+    /// One price at which the bids meet the demand.
+    case uniform
+}
+
 public enum RoundStatus: String, Codable, Sendable, CaseIterable {
     /// Taking offers until its deadline.
     case open
@@ -10,7 +20,7 @@ public enum RoundStatus: String, Codable, Sendable, CaseIterable {
 /// A generator's offer in a round (SPEC.md section 4): how much energy it can deliver in the
 /// round's month and its cost and bid coefficients.
 public struct RoundOffer: Codable, Sendable, Equatable {
-    public var generator: String
+    public var generator: MemberID
     public var minMwh: Double
     public var maxMwh: Double
     public var a: Double
@@ -21,7 +31,7 @@ public struct RoundOffer: Codable, Sendable, Equatable {
     /// The generator's signed `Matching/SubmitOffer`, evidence for the review.
     public var signature: PartySignature?
 
-    public init(generator: String, minMwh: Double, maxMwh: Double, a: Double, b: Double, c: Double, k: Double, submittedAtMs: Int64) {
+    public init(generator: MemberID, minMwh: Double, maxMwh: Double, a: Double, b: Double, c: Double, k: Double, submittedAtMs: Int64) {
         self.generator = generator
         self.minMwh = minMwh
         self.maxMwh = maxMwh
@@ -42,24 +52,25 @@ public struct RoundOffer: Codable, Sendable, Equatable {
 
 /// What a cleared round decided.
 public struct RoundOutcome: Codable, Sendable, Equatable {
-    public var clearingPrice: Double
-    public var pricing: String
+    /// $/MWh, the game's price rounded half-even to $0.0001/MWh (`Price.rounded`).
+    public var clearingPrice: Decimal
+    public var pricing: RoundPricing
     /// The generators of the best coalition and their MWh.
-    public var outputs: [String: Double]
+    public var outputs: [MemberID: Double]
     /// v(S*), the value of the coalition that serves; exactly the sum of `shapley`.
     public var coalitionValue: Double
     /// What settlement pays out: each offer's Shapley value in the game among the serving
     /// coalition S* alone, exactly 0 for an offer outside it (SPEC.md section 4).
-    public var shapley: [String: Double]
-    public var orderIds: [String]
+    public var shapley: [MemberID: Double]
+    public var orderIds: [OrderID]
     /// When the shares were sampled (S* of more than 20 offers): each offer's 95% half-width and
     /// the permutations sampled; absent when exact.
-    public var shapleyHalfWidth95: [String: Double]?
+    public var shapleyHalfWidth95: [MemberID: Double]?
     public var shapleySamples: Int?
 
     public init(
-        clearingPrice: Double, pricing: String, outputs: [String: Double], coalitionValue: Double, shapley: [String: Double], orderIds: [String],
-        shapleyHalfWidth95: [String: Double]? = nil, shapleySamples: Int? = nil
+        clearingPrice: Decimal, pricing: RoundPricing, outputs: [MemberID: Double], coalitionValue: Double, shapley: [MemberID: Double],
+        orderIds: [OrderID], shapleyHalfWidth95: [MemberID: Double]? = nil, shapleySamples: Int? = nil
     ) {
         self.clearingPrice = clearingPrice
         self.pricing = pricing
@@ -84,19 +95,20 @@ public struct RoundOutcome: Codable, Sendable, Equatable {
 /// A multilateral round: one consumer's demand for a month, met by several generators together.
 public struct Round: Codable, Sendable, Equatable {
     /// The round as `viewer` may see it (nil: anyone): offers sealed while it is open.
-    public func sealed(for viewer: String? = nil) -> Round {
+    public func sealed(for viewer: MemberID? = nil) -> Round {
         guard status == .open else { return self }
         var view = self
         view.offers = offers.filter { $0.generator == viewer }
         return view
     }
 
-    public var id: String
-    public var consumer: String
-    public var month: String
+    public var id: RoundID
+    public var consumer: MemberID
+    public var month: DeliveryMonth
     public var demandMwh: Double
-    public var maxPrice: Double
-    public var pricing: String
+    /// $/MWh: the consumer's demand's `max_price`; the clearing price may not exceed it.
+    public var maxPrice: Decimal
+    public var pricing: RoundPricing
     public var deadlineMs: Int64
     public var status: RoundStatus
     /// Sealed while the round is open: a generator sees only its own offer, others none, so no
@@ -110,7 +122,7 @@ public struct Round: Codable, Sendable, Equatable {
     /// The consumer's signed `Matching/OpenRound`, evidence for the review.
     public var openedBy: PartySignature?
 
-    public init(id: String, consumer: String, month: String, demandMwh: Double, maxPrice: Double, pricing: String, deadlineMs: Int64,
+    public init(id: RoundID, consumer: MemberID, month: DeliveryMonth, demandMwh: Double, maxPrice: Decimal, pricing: RoundPricing, deadlineMs: Int64,
                 status: RoundStatus, offers: [RoundOffer], outcome: RoundOutcome? = nil, reason: String? = nil, openedAtMs: Int64) {
         self.id = id
         self.consumer = consumer

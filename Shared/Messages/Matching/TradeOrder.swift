@@ -1,10 +1,11 @@
+import Foundation
+
 /// One month's share of a trade order's energy.
 public struct MonthlyEnergy: Codable, Sendable, Equatable {
-    /// `YYYY-MM`.
-    public var month: String
+    public var month: DeliveryMonth
     public var mwh: Double
 
-    public init(month: String, mwh: Double) {
+    public init(month: DeliveryMonth, mwh: Double) {
         self.month = month
         self.mwh = mwh
     }
@@ -21,23 +22,24 @@ public enum TradeOrderStatus: String, Codable, Sendable, CaseIterable {
 /// price, over the months of its split. Bilateral ones are created by either party and confirmed
 /// by the other; those of a multilateral round are confirmed by the round.
 public struct TradeOrder: Codable, Sendable, Equatable {
-    public var id: String
-    public var creator: String
+    public var id: OrderID
+    public var creator: MemberID
     public var createdAtMs: Int64
-    public var seller: String
-    public var buyer: String
+    public var seller: MemberID
+    public var buyer: MemberID
     /// The total, equal to the sum of the split.
     public var mwh: Double
-    /// $/MWh.
-    public var price: Double
-    /// First and last month of delivery, `YYYY-MM`.
-    public var periodStart: String
-    public var periodEnd: String
+    /// $/MWh: as the creator sent it for a bilateral order; a round's clearing price, to
+    /// $0.0001/MWh (`Price.rounded`), for a round's.
+    public var price: Decimal
+    /// First and last month of delivery.
+    public var periodStart: DeliveryMonth
+    public var periodEnd: DeliveryMonth
     public var monthlySplit: [MonthlyEnergy]
     public var status: TradeOrderStatus
     public var reason: String?
     /// The round it came from, if any.
-    public var roundId: String?
+    public var roundId: RoundID?
     public var decidedAtMs: Int64?
     /// Each party's signed consent, as evidence for the review: for a bilateral order the
     /// creator's `Matching/CreateOrder` and the other party's `Matching/ConfirmOrder`; for a
@@ -45,9 +47,9 @@ public struct TradeOrder: Codable, Sendable, Equatable {
     public var signatures: [PartySignature]?
 
     public init(
-        id: String, creator: String, createdAtMs: Int64, seller: String, buyer: String, mwh: Double, price: Double,
-        periodStart: String, periodEnd: String, monthlySplit: [MonthlyEnergy], status: TradeOrderStatus,
-        reason: String? = nil, roundId: String? = nil, decidedAtMs: Int64? = nil,
+        id: OrderID, creator: MemberID, createdAtMs: Int64, seller: MemberID, buyer: MemberID, mwh: Double, price: Decimal,
+        periodStart: DeliveryMonth, periodEnd: DeliveryMonth, monthlySplit: [MonthlyEnergy], status: TradeOrderStatus,
+        reason: String? = nil, roundId: RoundID? = nil, decidedAtMs: Int64? = nil,
         signatures: [PartySignature]? = nil
     ) {
         self.id = id

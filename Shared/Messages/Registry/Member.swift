@@ -43,7 +43,7 @@ public struct ConsumerDetails: Codable, Sendable, Equatable {
 
 /// A member as the registry keeps it. The id is derived from the member's public key.
 public struct Member: Codable, Sendable, Equatable {
-    public var id: String
+    public var id: MemberID
     public var role: Role
     public var legalName: String
     public var licence: String
@@ -61,7 +61,7 @@ public struct Member: Codable, Sendable, Equatable {
     public var decidedAtMs: Int64?
 
     public init(
-        id: String, role: Role, legalName: String, licence: String, contact: String, status: MemberStatus,
+        id: MemberID, role: Role, legalName: String, licence: String, contact: String, status: MemberStatus,
         reason: String? = nil, generator: GeneratorDetails? = nil, consumer: ConsumerDetails? = nil,
         publicKey: String, certificate: String? = nil, registeredAtMs: Int64, decidedAtMs: Int64? = nil
     ) {

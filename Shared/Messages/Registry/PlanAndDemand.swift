@@ -1,9 +1,10 @@
+import Foundation
+
 /// A generator's plan for one delivery month: the MW it can make available and its cost and bid
 /// parameters for that month.
 public struct GenerationPlan: Codable, Sendable, Equatable {
-    public var memberId: String
-    /// A delivery month, `YYYY-MM`.
-    public var month: String
+    public var memberId: MemberID
+    public var month: DeliveryMonth
     public var minMw: Double
     public var maxMw: Double
     public var a: Double
@@ -12,7 +13,7 @@ public struct GenerationPlan: Codable, Sendable, Equatable {
     public var k: Double
     public var publishedAtMs: Int64
 
-    public init(memberId: String, month: String, minMw: Double, maxMw: Double, a: Double, b: Double, c: Double, k: Double, publishedAtMs: Int64) {
+    public init(memberId: MemberID, month: DeliveryMonth, minMw: Double, maxMw: Double, a: Double, b: Double, c: Double, k: Double, publishedAtMs: Int64) {
         self.memberId = memberId
         self.month = month
         self.minMw = minMw
@@ -35,14 +36,14 @@ public struct GenerationPlan: Codable, Sendable, Equatable {
 
 /// A consumer's demand for one delivery month.
 public struct Demand: Codable, Sendable, Equatable {
-    public var memberId: String
-    public var month: String
+    public var memberId: MemberID
+    public var month: DeliveryMonth
     public var mwh: Double
     /// The highest price it will pay, $/MWh.
-    public var maxPrice: Double
+    public var maxPrice: Decimal
     public var publishedAtMs: Int64
 
-    public init(memberId: String, month: String, mwh: Double, maxPrice: Double, publishedAtMs: Int64) {
+    public init(memberId: MemberID, month: DeliveryMonth, mwh: Double, maxPrice: Decimal, publishedAtMs: Int64) {
         self.memberId = memberId
         self.month = month
         self.mwh = mwh

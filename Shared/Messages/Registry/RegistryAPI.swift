@@ -1,3 +1,4 @@
+import Foundation
 import GridProtocol
 
 /// The registry's methods and events. State-changing methods are signed (docs/protocol.md,
@@ -53,13 +54,17 @@ public struct RegisterRequest: Codable, Sendable, Equatable {
 
 /// `Registry/Approve`, `Reject`, `Revoke`: which member, and why (required to reject or revoke).
 public struct MemberDecision: Codable, Sendable, Equatable {
-    public var memberId: String
+    public var memberId: MemberID
     public var reason: String?
 
-    public init(memberId: String, reason: String? = nil) {
+    public init(memberId: MemberID, reason: String? = nil) {
         self.memberId = memberId
         self.reason = reason
     }
+
+    /// For the ledger side, which holds member ids as strings (`MemberIDs.derive`, `MemberSigner.memberID`).
+    @_disfavoredOverload
+    public init(memberId: String, reason: String? = nil) { self.init(memberId: MemberID(memberId), reason: reason) }
 
     enum CodingKeys: String, CodingKey {
         case reason
@@ -68,7 +73,7 @@ public struct MemberDecision: Codable, Sendable, Equatable {
 }
 
 public struct PublishPlanRequest: Codable, Sendable, Equatable {
-    public var month: String
+    public var month: DeliveryMonth
     public var minMw: Double
     public var maxMw: Double
     public var a: Double
@@ -76,7 +81,7 @@ public struct PublishPlanRequest: Codable, Sendable, Equatable {
     public var c: Double
     public var k: Double
 
-    public init(month: String, minMw: Double, maxMw: Double, a: Double, b: Double, c: Double, k: Double) {
+    public init(month: DeliveryMonth, minMw: Double, maxMw: Double, a: Double, b: Double, c: Double, k: Double) {
         self.month = month
         self.minMw = minMw
         self.maxMw = maxMw
@@ -94,14 +99,22 @@ public struct PublishPlanRequest: Codable, Sendable, Equatable {
 }
 
 public struct PublishDemandRequest: Codable, Sendable, Equatable {
-    public var month: String
+    public var month: DeliveryMonth
     public var mwh: Double
-    public var maxPrice: Double
+    /// $/MWh, kept as sent.
+    public var maxPrice: Decimal
 
-    public init(month: String, mwh: Double, maxPrice: Double) {
+    public init(month: DeliveryMonth, mwh: Double, maxPrice: Decimal) {
         self.month = month
         self.mwh = mwh
         self.maxPrice = maxPrice
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        month = try container.decode(DeliveryMonth.self, forKey: .month)
+        mwh = try container.decode(Double.self, forKey: .mwh)
+        maxPrice = try container.decodePrice(forKey: .maxPrice)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -111,9 +124,13 @@ public struct PublishDemandRequest: Codable, Sendable, Equatable {
 }
 
 public struct MemberQuery: Codable, Sendable {
-    public var memberId: String
+    public var memberId: MemberID
 
-    public init(memberId: String) { self.memberId = memberId }
+    public init(memberId: MemberID) { self.memberId = memberId }
+
+    /// For the ledger side, which holds member ids as strings (`MemberIDs.derive`).
+    @_disfavoredOverload
+    public init(memberId: String) { self.init(memberId: MemberID(memberId)) }
 
     enum CodingKeys: String, CodingKey { case memberId = "member_id" }
 }
@@ -142,13 +159,13 @@ public struct AuthorityInfo: Codable, Sendable {
 }
 
 public struct Revocation: Codable, Sendable, Equatable {
-    public var memberId: String
+    public var memberId: MemberID
     /// The revoked certificate's serial number, hex.
     public var serial: String
     public var reason: String
     public var revokedAtMs: Int64
 
-    public init(memberId: String, serial: String, reason: String, revokedAtMs: Int64) {
+    public init(memberId: MemberID, serial: String, reason: String, revokedAtMs: Int64) {
         self.memberId = memberId
         self.serial = serial
         self.reason = reason
@@ -170,10 +187,10 @@ public struct RevocationList: Codable, Sendable {
 
 /// Plans or demands, optionally for one delivery month and one member.
 public struct MonthQuery: Codable, Sendable {
-    public var month: String?
-    public var memberId: String?
+    public var month: DeliveryMonth?
+    public var memberId: MemberID?
 
-    public init(month: String? = nil, memberId: String? = nil) {
+    public init(month: DeliveryMonth? = nil, memberId: MemberID? = nil) {
         self.month = month
         self.memberId = memberId
     }

@@ -10,9 +10,9 @@ public enum ReviewAPI {
 }
 
 public struct DecisionQuery: Codable, Sendable {
-    public var orderId: String
+    public var orderId: OrderID
 
-    public init(orderId: String) { self.orderId = orderId }
+    public init(orderId: OrderID) { self.orderId = orderId }
 
     enum CodingKeys: String, CodingKey { case orderId = "order_id" }
 }
@@ -23,9 +23,9 @@ public struct DecisionListQuery: Codable, Sendable {
     public var afterSeq: Int64?
     public var limit: Int?
     public var status: ReviewStatus?
-    public var member: String?
+    public var member: MemberID?
 
-    public init(afterSeq: Int64? = nil, limit: Int? = nil, status: ReviewStatus? = nil, member: String? = nil) {
+    public init(afterSeq: Int64? = nil, limit: Int? = nil, status: ReviewStatus? = nil, member: MemberID? = nil) {
         self.afterSeq = afterSeq
         self.limit = limit
         self.status = status

@@ -6,16 +6,16 @@ public enum ReviewStatus: String, Codable, Sendable, CaseIterable {
 /// The trading center's review of one confirmed trade order (SPEC.md section 2, step 4). The
 /// order is included as reviewed, so the decision says exactly what was approved.
 public struct ReviewDecision: Codable, Sendable, Equatable {
-    public var orderId: String
+    public var orderId: OrderID
     public var order: TradeOrder
     public var status: ReviewStatus
     /// Every reason it was rejected, one sentence each; empty when approved.
     public var reasons: [String]
     public var reviewedAtMs: Int64
     /// The trading center's member id.
-    public var reviewer: String
+    public var reviewer: MemberID
 
-    public init(orderId: String, order: TradeOrder, status: ReviewStatus, reasons: [String], reviewedAtMs: Int64, reviewer: String) {
+    public init(orderId: OrderID, order: TradeOrder, status: ReviewStatus, reasons: [String], reviewedAtMs: Int64, reviewer: MemberID) {
         self.orderId = orderId
         self.order = order
         self.status = status

@@ -2,7 +2,7 @@
 /// signed and the signature entries it sent (docs/protocol.md, "Signed requests"). Anyone with
 /// the trading center's CA certificate can check it again later, as the review does.
 public struct PartySignature: Codable, Sendable, Equatable {
-    public var member: String
+    public var member: MemberID
     /// The signed method, e.g. `Matching/ConfirmOrder`.
     public var method: String
     /// Base64 of the exact request body bytes.
@@ -14,7 +14,7 @@ public struct PartySignature: Codable, Sendable, Equatable {
     /// Base64 of the DER of the member's certificate (`gt-cert`).
     public var certificate: String
 
-    public init(member: String, method: String, body: String, timestampMs: Int64, nonce: String, signature: String, certificate: String) {
+    public init(member: MemberID, method: String, body: String, timestampMs: Int64, nonce: String, signature: String, certificate: String) {
         self.member = member
         self.method = method
         self.body = body

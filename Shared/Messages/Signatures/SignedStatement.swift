@@ -7,10 +7,10 @@
 /// with the signer's P-256 key, DER-encoded. A reader checks the certificate against the trading
 /// center's CA, the signature, and then decodes the payload: never the copy beside it.
 public struct SignedStatement: Codable, Sendable, Equatable {
-    /// What the payload is: `review-decision` or `security-check`.
-    public var kind: String
+    /// What the payload is. Any other value does not decode (INVALID_ARGUMENT naming the field).
+    public var kind: Kind
     /// The signing member's id.
-    public var signer: String
+    public var signer: MemberID
     /// Base64 of the payload's JSON bytes.
     public var payload: String
     /// Base64 of the DER ECDSA P-256 signature.
@@ -18,7 +18,7 @@ public struct SignedStatement: Codable, Sendable, Equatable {
     /// Base64 of the DER of the signer's certificate.
     public var certificate: String
 
-    public init(kind: String, signer: String, payload: String, signature: String, certificate: String) {
+    public init(kind: Kind, signer: MemberID, payload: String, signature: String, certificate: String) {
         self.kind = kind
         self.signer = signer
         self.payload = payload
@@ -26,8 +26,9 @@ public struct SignedStatement: Codable, Sendable, Equatable {
         self.certificate = certificate
     }
 
-    public enum Kind {
-        public static let reviewDecision = "review-decision"
-        public static let securityCheck = "security-check"
+    /// The raw value is the wire name and the kind line of the signed message.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case reviewDecision = "review-decision"
+        case securityCheck = "security-check"
     }
 }
