@@ -8,9 +8,10 @@ import Logging
 import ServiceKit
 
 extension LedgerNode {
-    /// The node as its store left it: the chain replayed a page at a time (the shell's rules and
-    /// where each transaction is), the membership the chain says orders the next block, and, when
-    /// that seats this data center, its core restored from the chain and the log.
+    /// The node as its store left it: the chain replayed a page at a time (the shell's rules, where
+    /// the recent transactions are and the filter of all of them), the membership the chain says
+    /// orders the next block, and, when that seats this data center, its core restored from the
+    /// chain and the log.
     static func open(
         settings: LedgerSettings, store: LedgerStore, trust: LedgerTrust, links: PeerLinks, announcer: BlockAnnouncer, logger: Logger
     ) async throws -> LedgerNode {
@@ -27,28 +28,29 @@ extension LedgerNode {
         }
         let founders = DataCenterSeat.founders(keys: keys, endpoints: settings.peers)
         let book = LedgerBook(policy: settings.governance, founders: founders)
-        let check = LedgerEntryCheck(
-            certificates: { trust.certificates },
-            // The registry's revocations and the data centers' own votes both refuse a signer.
-            isRevoked: { member in trust.isRevoked(member) || book.read { $0.revoked.contains(member) } },
-            cache: book.cache
-        )
+        // No revocations and no clock: what decides a transaction before ordering is the same at
+        // every data center (revocations come in ledger order, time from the block's header).
+        let check = LedgerEntryCheck(certificates: { trust.certificates }, cache: book.cache)
         let setup = CoreSetup(key: key, consensus: settings.consensus, governance: settings.governance, founders: founders, check: check, cache: book.cache)
 
-        var locations: [TransactionID: TransactionLocation] = [:]
+        var locations = RecentLocations(window: Replica.executedWindow(for: settings.consensus))
+        var filter = TransactionFilter()
         var chain = ChainAnchor.genesis
         try await store.forEachPage { page in
             for block in page {
                 _ = book.apply(block)
                 for (position, transaction) in block.block.transactions.enumerated() {
-                    locations[transaction.id] = TransactionLocation(height: block.height, index: position)
+                    locations.record(transaction.id, at: TransactionLocation(height: block.height, index: position))
+                    filter.insert(transaction.id)
                 }
                 chain = ChainAnchor(height: block.height, headerHash: block.block.header.hash)
             }
         }
         let seating = Seating.ordering(after: chain.height, memberships: book.read(\.memberships), ownKey: setup.ownKey)
+        let records = try await store.records()
+        let executed = try await store.locations(of: records.flatMap(\.clientTransactions).map(\.id))
         let log = MembershipSwitch.restartLog(
-            records: try await store.records(), loggedBase: try await store.membershipBase(), seating: seating, isExecuted: { locations[$0] != nil }
+            records: records, loggedBase: try await store.membershipBase(), seating: seating, isExecuted: { executed[$0] != nil }
         )
         if case .replace(let snapshot) = log {
             logger.notice("the stored log belongs to an earlier membership; starting the current one's", metadata: ["ledger.height": "\(chain.height)"])
@@ -58,7 +60,18 @@ extension LedgerNode {
         links.retain(seating)
         return LedgerNode(
             setup: setup, book: book, store: store, links: links, announcer: announcer, logger: logger,
-            replica: replica, seating: seating, chain: chain, locations: locations
+            replica: replica, seating: seating, chain: chain, locations: locations, filter: filter, limits: settings.limits
         )
+    }
+}
+
+private extension PersistedRecord {
+    /// The clients' transactions a record holds.
+    var clientTransactions: [Transaction] {
+        switch self {
+        case .transaction(let transaction): [transaction]
+        case .snapshot(let snapshot): snapshot.transactions
+        default: []
+        }
     }
 }

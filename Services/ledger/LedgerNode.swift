@@ -6,10 +6,10 @@ import LedgerRules
 import Logging
 
 /// One data center: the only place its consensus core lives, and the one owner of everything that
-/// changes with it (the core, the membership it runs in, where transactions landed, who waits for
-/// them). Every input reaches it through `mailbox` and is handled by `turn`, which only the turn
-/// loop calls, one turn at a time: so a membership switch, a catch-up batch and the core's own
-/// blocks never interleave. The other methods only read, or register a waiter and post an input.
+/// changes with it (the core, the membership it runs in, where recent transactions landed, who
+/// waits for them, what each submitter has in flight). Every input reaches it through `mailbox`
+/// and is handled by `turn`, which only the turn loop calls, one turn at a time: so a membership
+/// switch, a catch-up batch and the core's own blocks never interleave. The other methods only read, or register a waiter and post an input.
 ///
 /// Each turn takes what is queued, lets the core handle it, writes everything the core asked to
 /// persist in one durable transaction, and only then sends, replies and announces, as the core's
@@ -29,7 +29,12 @@ actor LedgerNode {
     var seating: Seating
     /// The last block stored here with its certificate.
     var chain: ChainAnchor
-    private var locations: [TransactionID: TransactionLocation]
+    /// Where the transactions of the recent certified heights are; older ones are in the store.
+    private var locations: RecentLocations
+    /// Every committed id, approximately: which ids may be in the store.
+    private var filter: TransactionFilter
+    /// Each submitter's rate and transactions in flight at this data center.
+    private var limiter: SubmitterLimiter
     /// Transactions the core refused (before ordering or at execution), so `Ledger/GetTransaction` can say why.
     private var rejections: [TransactionID: TransactionRejection] = [:]
     private var waiters: [TransactionID: [CommitWaiter]] = [:]
@@ -61,7 +66,7 @@ actor LedgerNode {
 
     init(
         setup: CoreSetup, book: LedgerBook, store: LedgerStore, links: PeerLinks, announcer: BlockAnnouncer, logger: Logger,
-        replica: Replica?, seating: Seating, chain: ChainAnchor, locations: [TransactionID: TransactionLocation]
+        replica: Replica?, seating: Seating, chain: ChainAnchor, locations: RecentLocations, filter: TransactionFilter, limits: SubmitLimits
     ) {
         self.setup = setup
         self.book = book
@@ -73,6 +78,8 @@ actor LedgerNode {
         self.seating = seating
         self.chain = chain
         self.locations = locations
+        self.filter = filter
+        limiter = SubmitterLimiter(limits: limits)
     }
 
     // MARK: Inputs from other tasks
@@ -86,18 +93,24 @@ actor LedgerNode {
         mailbox.post(.core(.tick(nowMilliseconds: nowMilliseconds)))
     }
 
-    /// Hands a transaction to the core. The answer comes after the turn that handled it, so
-    /// `accepted` means the core checked it and the record of it is on disk.
-    func submit(_ transaction: Transaction) async -> SubmitOutcome {
+    /// Hands a transaction to the core, if its submitter is within its limits here (its signature
+    /// was checked: a forged one must not spend another's allowance). The answer comes after the
+    /// turn that handled it, so `accepted` means the core checked it and the record of it is on
+    /// disk; from then on it counts as in flight until it commits or is refused.
+    func submit(_ transaction: Transaction) async throws -> SubmitOutcome {
         guard !stopped else { return .refused(.stopping) }
-        if let location = locations[transaction.id] { return .committed(location) }
+        if let location = try await location(of: transaction.id) { return .committed(location) }
+        let now = UInt64(clamping: Date().unixMilliseconds)
+        if let limit = limiter.admit(transaction.id, submitter: transaction.submitter, now: now) { return .refused(limit) }
         rejections[transaction.id] = nil
-        return await withCheckedContinuation { mailbox.post(.submit(transaction, reply: $0)) }
+        let outcome = await withCheckedContinuation { mailbox.post(.submit(transaction, reply: $0)) }
+        if outcome != .accepted { limiter.settle(transaction.id) }
+        return outcome
     }
 
     /// Waits until the transaction is committed here, at most `timeout`.
-    func commit(of id: TransactionID, within timeout: Duration) async -> CommitWait {
-        if let location = locations[id] { return .committed(location) }
+    func commit(of id: TransactionID, within timeout: Duration) async throws -> CommitWait {
+        if let location = try await location(of: id) { return .committed(location) }
         guard !stopped else { return .stopping }
         return await withCheckedContinuation { continuation in
             waiters[id, default: []].append(CommitWaiter(deadline: .now + timeout, continuation: continuation))
@@ -112,7 +125,13 @@ actor LedgerNode {
 
     // MARK: Reads
 
-    func location(of id: TransactionID) -> TransactionLocation? { locations[id] }
+    /// Where a committed transaction is: recent ones from memory, older ones from the store
+    /// (asked only when the filter says the id may be there).
+    func location(of id: TransactionID) async throws -> TransactionLocation? {
+        if let location = locations.location(of: id) { return location }
+        guard filter.mayContain(id) else { return nil }
+        return try await store.locations(of: [id])[id]
+    }
 
     func rejection(of id: TransactionID) -> TransactionRejection? { rejections[id] }
 
@@ -123,6 +142,9 @@ actor LedgerNode {
             primary: seating.primary(of: view), viewActive: replica?.viewActive ?? false, dataCenters: seating.seats.count
         )
     }
+
+    /// Holds a seat and orders with the others.
+    var isSeated: Bool { !stopped && seating.isSeated }
 
     /// Without a seat the node follows the chain by downloading it (see `CatchUpLoop`).
     var followsChain: Bool { !stopped && !seating.isSeated }
@@ -137,6 +159,7 @@ actor LedgerNode {
     /// Handles `inputs`, in order. Throws only when the store cannot be written (nothing after an
     /// unwritten record may happen) or a new membership's core cannot be built: the data center stops.
     func turn(_ inputs: [NodeInput]) async throws {
+        let inputs = try await withoutReplays(inputs)
         guard !inputs.isEmpty else { return }
         var actions: [Action] = []
         var submissions: [(id: TransactionID, reply: CheckedContinuation<SubmitOutcome, Never>)] = []
@@ -175,6 +198,31 @@ actor LedgerNode {
         } catch {
             for batch in pending { batch.reply.resume(returning: .done) }
             throw error
+        }
+    }
+
+    /// The inputs without relayed requests and pre-prepares that carry a transaction committed
+    /// before the recent window: the core remembers executed ids for that window only, so such a
+    /// replay (by a faulty data center) must not reach it, or it would be ordered again. Rare:
+    /// the store is asked only about ids the filter may hold and memory does not.
+    private func withoutReplays(_ inputs: [NodeInput]) async throws -> [NodeInput] {
+        var candidates: [TransactionID] = []
+        for input in inputs {
+            for id in Self.relayedTransactions(in: input) where locations.location(of: id) == nil && filter.mayContain(id) { candidates.append(id) }
+        }
+        guard !candidates.isEmpty else { return inputs }
+        let stored = try await store.locations(of: candidates)
+        guard !stored.isEmpty else { return inputs }
+        logger.warning("dropped messages replaying transactions committed long ago", metadata: ["ledger.transactions": "\(stored.count)"])
+        return inputs.filter { input in Self.relayedTransactions(in: input).allSatisfy { stored[$0] == nil } }
+    }
+
+    private static func relayedTransactions(in input: NodeInput) -> [TransactionID] {
+        guard case .core(.message(let message)) = input else { return [] }
+        switch message.message {
+        case .request(let transaction): return [transaction.id]
+        case .prePrepare(let proposal): return proposal.batch.transactions.map(\.id)
+        default: return []
         }
     }
 
@@ -218,6 +266,7 @@ actor LedgerNode {
             case let .transactionCommitted(id, location): recordCommit(id, at: location)
             case let .transactionRejected(id, reason):
                 book.cache.forget(id)
+                limiter.settle(id)
                 // Kept for queries, but not without bound: forgotten all at once when it fills.
                 if rejections.count >= 10_000 { rejections.removeAll() }
                 rejections[id] = reason
@@ -265,7 +314,9 @@ actor LedgerNode {
 
     /// A transaction is in a stored block: remembered, and its waiters told.
     func recordCommit(_ id: TransactionID, at location: TransactionLocation) {
-        locations[id] = location
+        locations.record(id, at: location)
+        filter.insert(id)
+        limiter.settle(id)
         for waiter in waiters.removeValue(forKey: id) ?? [] { waiter.continuation.resume(returning: .committed(location)) }
     }
 

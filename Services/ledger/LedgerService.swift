@@ -24,7 +24,7 @@ struct LedgerService {
         }
         server.register(LedgerAPI.getTransaction) { query, _ in
             guard let id = Hash256(hex: query.transactionId) else { throw LedgerError.invalidArgument("transaction_id must be 64 hex digits") }
-            if let location = await node.location(of: id) { return Self.reply(id, at: location) }
+            if let location = try await node.location(of: id) { return Self.reply(id, at: location) }
             if let rejection = await node.rejection(of: id) { throw LedgerError.refused(rejection) }
             throw LedgerError.transactionNotFound(query.transactionId)
         }
@@ -46,27 +46,31 @@ struct LedgerService {
         LedgerQueries(book: node.book, store: node.store).register(on: server)
     }
 
-    /// `Ledger/Submit`: the policy's answer before the core, the core's after its turn, and with
-    /// `wait` the commit (or the deadline).
+    /// `Ledger/Submit`: the policy's answer before the core, the submitter's limits, the core's
+    /// answer after its turn, and with `wait` the commit (or the deadline).
     static func submit(_ request: SubmitRequest, to node: LedgerNode, wait limit: Duration) async throws -> SubmitReply {
         let transaction = request.transaction
         let id = transaction.id
+        // The state's check judges certificates at this data center's clock, as a block proposed
+        // now would be stamped: an early answer only; execution judges at the block's timestamp.
+        let now = UInt64(clamping: Date().unixMilliseconds)
         let screen = SubmitPolicy.screen(
-            payloadBytes: transaction.payload.count, committedAt: await node.location(of: id),
-            recordedProblem: node.book.read { $0.problem(with: transaction, at: $0.height + 1) },
-            isSigned: P256TransactionVerifier.isSigned(transaction)
+            payloadBytes: transaction.payload.count, committedAt: try await node.location(of: id),
+            recordedProblem: node.book.read { $0.problem(with: transaction, at: $0.height + 1, time: now) },
+            // Remembered: the core's check before ordering does not verify it again.
+            isSigned: node.book.cache.isSigned(transaction)
         )
         switch screen {
         case .refuse(let error): throw error
         case .committed(let location): return reply(id, at: location)
         case .order: break
         }
-        switch await node.submit(transaction) {
+        switch try await node.submit(transaction) {
         case .refused(let error): throw error
         case .committed(let location): return reply(id, at: location)
         case .accepted:
             guard request.wait ?? false else { return SubmitReply(transactionId: id.hex, committed: false) }
-            switch await node.commit(of: id, within: limit) {
+            switch try await node.commit(of: id, within: limit) {
             case .committed(let location): return reply(id, at: location)
             case .timedOut: throw LedgerError.notCommittedInTime(transactionID: id.hex)
             case .stopping: throw LedgerError.stopping

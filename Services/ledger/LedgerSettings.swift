@@ -1,6 +1,7 @@
 import Configuration
 import Consensus
 import Foundation
+import LedgerCore
 import LedgerRules
 import ServiceKit
 
@@ -18,6 +19,8 @@ struct LedgerSettings {
     let tick: Duration
     /// How proposals pass: the same at every data center.
     let governance: GovernancePolicy
+    /// What one submitter may ask of this data center.
+    let limits: SubmitLimits
 
     init(_ settings: ServiceSettings) throws {
         let config = settings.config
@@ -61,5 +64,16 @@ struct LedgerSettings {
         )
         if let problem = governance.problem { throw SettingsError("ledger.governance: \(problem)") }
         self.governance = governance
+        let rateText = config.string(forKey: "ledger.submit.rate")
+        let limits = SubmitLimits(
+            rate: try rateText.map { text in
+                guard let rate = Double(text) else { throw SettingsError("ledger.submit.rate must be a number of transactions a second, not \(text)") }
+                return rate
+            } ?? SubmitLimits.defaults.rate,
+            burst: try number("ledger.submit.burst", SubmitLimits.defaults.burst, 1...10_000_000),
+            inFlight: try number("ledger.submit.in.flight", SubmitLimits.defaults.inFlight, 1...10_000_000)
+        )
+        if let problem = limits.problem { throw SettingsError(problem) }
+        self.limits = limits
     }
 }

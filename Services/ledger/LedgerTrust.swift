@@ -10,9 +10,10 @@ import RegistryLink
 import ServiceLifecycle
 import Synchronization
 
-/// What a data center takes from the registry: the trading center's CA (to check contract
-/// signatures before ordering) and the revocations, both kept current by `RegistryLink`, which
-/// runs as a service of its own.
+/// What a data center takes from the registry: the trading center's CA (to check contract and
+/// note certificates before ordering), kept by `RegistryLink`, which runs as a service of its
+/// own, and the revocation list, which the data center carries onto the chain by vote
+/// (`RevocationRelayLoop`): its own view of the registry never decides a transaction.
 final class LedgerTrust: Sendable {
     let registry: RegistryLink
     private let cache = Mutex<CertificateCache?>(nil)
@@ -27,7 +28,10 @@ final class LedgerTrust: Sendable {
         }
     }
 
-    func isRevoked(_ member: String) -> Bool { registry.isRevoked(member) }
+    /// The members the registry lists as revoked, asked now.
+    func revokedMembers() async throws -> Set<String> {
+        Set(try await registry.client.call(RegistryAPI.listRevocations, Empty(), deadline: .seconds(5)).revocations.map(\.memberId.rawValue))
+    }
 }
 
 /// Registers the data center as a member (role data_center) with its consensus key, once, if the

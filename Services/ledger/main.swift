@@ -9,8 +9,9 @@ await ServiceMain.run(.ledger) { host in
     let registry = try RegistryLink(settings: host.settings, logger: host.logger)
     let store = try LedgerStore(path: URL(fileURLWithPath: host.settings.dataDirectory).appendingPathComponent("ledger.sqlite").path)
     let links = PeerLinks(maxMessageBytes: host.settings.maxMessageBytes, logger: host.logger)
+    let trust = LedgerTrust(registry: registry)
     let node = try await LedgerNode.open(
-        settings: settings, store: store, trust: LedgerTrust(registry: registry), links: links,
+        settings: settings, store: store, trust: trust, links: links,
         announcer: BlockAnnouncer(events: host.events, logger: host.logger), logger: host.logger
     )
     LedgerService(node: node, instance: host.settings.instance).register(on: host.server)
@@ -23,5 +24,6 @@ await ServiceMain.run(.ledger) { host in
         TurnLoop(node: node),
         LedgerClock(node: node, every: settings.tick),
         CatchUpLoop(node: node, maxMessageBytes: host.settings.maxMessageBytes, logger: host.logger),
+        RevocationRelayLoop(node: node, trust: trust, logger: host.logger),
     ]
 }

@@ -26,6 +26,10 @@ public struct Configuration: Sendable, Hashable, Codable {
     /// TEST ONLY. Replaces the 2f+1 quorum everywhere in the core. It exists only so the tests can show
     /// that the simulator's safety checker catches a broken protocol; never set it in a deployment.
     public var unsafeQuorum: Int?
+    /// TEST ONLY. Signs and checks every consensus message without naming the membership (as the core
+    /// did before messages were bound to it), so that the tests can show the simulator catching a
+    /// view change or new-view replayed from an earlier membership. Never set it in a deployment.
+    public var unsafeUnboundMessages: Bool
 
     public init(
         replicaCount: Int = 4,
@@ -38,7 +42,8 @@ public struct Configuration: Sendable, Hashable, Codable {
         maxClockSkew: UInt64 = 5_000,
         maxBlocksPerFetch: Int = 32,
         baseHeight: UInt64 = 0,
-        unsafeQuorum: Int? = nil
+        unsafeQuorum: Int? = nil,
+        unsafeUnboundMessages: Bool = false
     ) {
         self.replicaCount = replicaCount
         self.checkpointInterval = checkpointInterval
@@ -51,7 +56,11 @@ public struct Configuration: Sendable, Hashable, Codable {
         self.maxBlocksPerFetch = maxBlocksPerFetch
         self.baseHeight = baseHeight
         self.unsafeQuorum = unsafeQuorum
+        self.unsafeUnboundMessages = unsafeUnboundMessages
     }
+
+    /// The membership this configuration's signatures name: its base height (see `SigningDomain`).
+    public var signingDomain: SigningDomain { unsafeUnboundMessages ? .unbound : SigningDomain(membershipBase: baseHeight) }
 
     /// Byzantine faults tolerated.
     public var f: Int { (replicaCount - 1) / 3 }

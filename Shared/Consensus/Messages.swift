@@ -157,7 +157,7 @@ public enum Message: Sendable, Hashable, Codable {
     case blocks([CommittedBlock])
 }
 
-/// A message with its sender and the sender's signature over `signingBytes`.
+/// A message with its sender and the sender's signature over `signingBytes(domain:)`.
 /// The sender is authenticated by the signature alone, so a signed message may be relayed by anyone.
 public struct SignedMessage: Sendable, Hashable, Codable {
     public let sender: ReplicaID
@@ -170,23 +170,32 @@ public struct SignedMessage: Sendable, Hashable, Codable {
         self.signature = signature
     }
 
+    /// What the signature covers. A message bound to its membership (`SigningDomain`):
+    /// "GRIDTRADE-PBFT-V2" 0x00, u64 membership base height, u32 sender, the message's canonical
+    /// encoding. Status and state transfer, and any message in the test-only unbound domain:
     /// "GRIDTRADE-PBFT-V1" 0x00, u32 sender, the message's canonical encoding.
-    public static func signingBytes(sender: ReplicaID, message: Message) -> Data {
+    public static func signingBytes(sender: ReplicaID, message: Message, domain: SigningDomain) -> Data {
         var encoder = CanonicalEncoder()
-        encoder.tag("GRIDTRADE-PBFT-V1")
+        if message.isBoundToMembership, let base = domain.membershipBase {
+            encoder.tag("GRIDTRADE-PBFT-V2")
+            encoder.u64(base)
+        } else {
+            encoder.tag("GRIDTRADE-PBFT-V1")
+        }
         encoder.u32(UInt32(truncatingIfNeeded: sender.index))
         message.encode(to: &encoder)
         return encoder.data
     }
 
-    public var signingBytes: Data { Self.signingBytes(sender: sender, message: message) }
+    public func signingBytes(domain: SigningDomain) -> Data { Self.signingBytes(sender: sender, message: message, domain: domain) }
 
-    public static func signed(_ message: Message, by sender: ReplicaID, with signer: any MessageSigner) -> SignedMessage {
-        SignedMessage(sender: sender, message: message, signature: signer.sign(signingBytes(sender: sender, message: message)))
+    public static func signed(_ message: Message, by sender: ReplicaID, with signer: any MessageSigner, domain: SigningDomain) -> SignedMessage {
+        SignedMessage(sender: sender, message: message, signature: signer.sign(signingBytes(sender: sender, message: message, domain: domain)))
     }
 
-    public func isAuthentic(_ verifier: any SignatureVerifier) -> Bool {
+    /// Signed by `sender`'s key in the membership `domain` names (for the kinds bound to it).
+    public func isAuthentic(_ verifier: any SignatureVerifier, domain: SigningDomain) -> Bool {
         guard sender.index >= 0, sender.index < verifier.replicaCount else { return false }
-        return verifier.isValid(signature: signature, of: signingBytes, by: sender)
+        return verifier.isValid(signature: signature, of: signingBytes(domain: domain), by: sender)
     }
 }

@@ -1,23 +1,24 @@
 /// The pre-prepares a new view must start with, computed from 2f+1 view changes the same way by the
 /// new primary and by every backup checking it: from the highest stable checkpoint up to the highest
 /// prepared sequence number, the batch of the highest-view prepared certificate, or an empty batch.
-struct NewViewPlan: Sendable {
-    struct Slot: Sendable {
-        let sequence: UInt64
-        let batch: Batch
+/// Public so that the simulator's Byzantine primaries can build new-views that pass the check.
+public struct NewViewPlan: Sendable {
+    public struct Slot: Sendable {
+        public let sequence: UInt64
+        public let batch: Batch
     }
 
-    let view: UInt64
+    public let view: UInt64
     /// The highest stable checkpoint among the view changes (nil: none above genesis).
-    let checkpoint: CheckpointProof?
-    let batches: [Slot]
+    public let checkpoint: CheckpointProof?
+    public let batches: [Slot]
 
     let baseHeight: UInt64
 
     var checkpointHeight: UInt64 { max(checkpoint?.height ?? 0, baseHeight) }
     var lastSequence: UInt64 { batches.last?.sequence ?? checkpointHeight }
 
-    init(view: UInt64, primary: ReplicaID, viewChanges: [ViewChange], baseHeight: UInt64) {
+    public init(view: UInt64, primary: ReplicaID, viewChanges: [ViewChange], baseHeight: UInt64) {
         self.view = view
         self.baseHeight = baseHeight
         checkpoint = viewChanges.compactMap(\.checkpoint).max { $0.height < $1.height }
@@ -72,13 +73,13 @@ struct ViewChangeCheck {
     func isValid(_ certificate: PreparedCertificate) -> Bool {
         guard let proposal = certificate.proposal else { return false }
         let primary = configuration.primary(of: proposal.view)
-        guard certificate.prePrepare.sender == primary, certificate.prePrepare.isAuthentic(verifier),
+        guard certificate.prePrepare.sender == primary, certificate.prePrepare.isAuthentic(verifier, domain: configuration.signingDomain),
               proposal.batch.proposer.index < configuration.replicaCount else { return false }
         let expected = Vote(view: proposal.view, sequence: proposal.sequence, digest: proposal.batch.digest)
         var senders = Set<ReplicaID>()
         for prepare in certificate.prepares {
             guard prepare.sender != primary, senders.insert(prepare.sender).inserted,
-                  case .prepare(let vote) = prepare.message, vote == expected, prepare.isAuthentic(verifier) else { return false }
+                  case .prepare(let vote) = prepare.message, vote == expected, prepare.isAuthentic(verifier, domain: configuration.signingDomain) else { return false }
         }
         return senders.count >= configuration.quorum - 1
     }

@@ -7,6 +7,8 @@ extension Replica {
     mutating func execute() {
         while let batch = log[executedHeight + 1]?.committed {
             let height = executedHeight + 1
+            let timestamp = max(batch.timestamp, executedTimestamp + 1)
+            enterBlock(height: height, timestamp: timestamp)
             var seen = Set<TransactionID>()
             var transactions: [Transaction] = []
             for transaction in batch.transactions where executedTransactions[transaction.id] == nil && seen.insert(transaction.id).inserted {
@@ -14,6 +16,7 @@ extension Replica {
                     // Ordered but refused by the application: not in the block, so never executed;
                     // a corrected copy (another id) may come later.
                     pending.removeValue(forKey: transaction.id)
+                    proposed.remove(transaction.id)
                     outbox.append(.transactionRejected(transaction.id, rejection))
                 } else {
                     transactions.append(transaction)
@@ -23,7 +26,7 @@ extension Replica {
                 height: height,
                 previousHash: executedHeaderHash,
                 merkleRoot: MerkleTree.root(of: transactions),
-                timestamp: max(batch.timestamp, executedTimestamp + 1),
+                timestamp: timestamp,
                 nonce: batch.nonce,
                 proposer: batch.proposer,
                 view: batch.view
@@ -48,11 +51,13 @@ extension Replica {
         executedHeight = height
         executedHeaderHash = hash
         executedTimestamp = block.header.timestamp
+        if adopted { enterBlock(height: height, timestamp: block.header.timestamp) }
         for (index, transaction) in block.transactions.enumerated() {
-            executedTransactions[transaction.id] = TransactionLocation(height: height, index: index)
+            recordExecuted(transaction.id, at: TransactionLocation(height: height, index: index))
             pending.removeValue(forKey: transaction.id)
             if adopted { _ = rules.apply(transaction, at: TransactionLocation(height: height, index: index)) }
         }
+        forgetExecutedBeyondWindow(at: height)
         uncertified[height] = block
         executedAt[height] = now
         lastExecutedTime = now
@@ -103,6 +108,9 @@ extension Replica {
         guard proof.height > lowWatermark else { return }
         stableCheckpoint = proof
         log = log.filter { $0.key > proof.height }
+        // Left over from batches this replica adopted as certified blocks instead of executing
+        // them (or repeated in one): only what still waits is kept.
+        proposed = proposed.filter { pending[$0] != nil }
     }
 
     func snapshot() -> Snapshot {

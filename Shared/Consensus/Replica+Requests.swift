@@ -57,7 +57,10 @@ extension Replica {
     /// since the last time (messages get lost; a new primary may never have seen them).
     mutating func forwardWaitingTransactions(force: Bool) {
         let interval = configuration.viewChangeTimeout / 2
-        for (id, entry) in pending where entry.local && (force || now >= entry.lastForwarded + interval) {
+        // In arrival order, not the dictionary's (which differs from process to process): the same
+        // inputs give the same actions, so a simulated seed replays exactly in any process.
+        let due = pending.filter { $0.value.local && (force || now >= $0.value.lastForwarded + interval) }
+        for (id, entry) in due.sorted(by: { $0.value.arrival < $1.value.arrival }) {
             pending[id]?.lastForwarded = now
             broadcast(relay(entry.transaction))
         }

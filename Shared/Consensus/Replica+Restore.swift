@@ -17,10 +17,12 @@ extension Replica {
             executedTimestamp = header.timestamp
             certifiedHeight = header.height
             certifiedHeaderHash = committed.certificate.headerHash
+            enterBlock(height: header.height, timestamp: header.timestamp)
             for (index, transaction) in committed.block.transactions.enumerated() {
-                executedTransactions[transaction.id] = TransactionLocation(height: header.height, index: index)
+                recordExecuted(transaction.id, at: TransactionLocation(height: header.height, index: index))
                 _ = rules.apply(transaction, at: TransactionLocation(height: header.height, index: index))
             }
+            forgetExecutedBeyondWindow(at: header.height)
             // A checkpoint certified by an earlier membership's keys proves nothing to this one.
             if header.height % configuration.checkpointInterval == 0, header.height > configuration.baseHeight {
                 stableCheckpoint = CheckpointProof(header: header, certificate: committed.certificate)

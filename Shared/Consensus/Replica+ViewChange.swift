@@ -62,7 +62,7 @@ extension Replica {
         var senders = Set<ReplicaID>()
         var changes: [ViewChange] = []
         for change in newView.viewChanges {
-            guard senders.insert(change.sender).inserted, change.isAuthentic(verifier),
+            guard senders.insert(change.sender).inserted, change.isAuthentic(verifier, domain: configuration.signingDomain),
                   let decoded = change.viewChange, decoded.newView == newView.view, check.isValid(decoded) else { return }
             changes.append(decoded)
         }
@@ -71,7 +71,7 @@ extension Replica {
         let plan = NewViewPlan(view: newView.view, primary: message.sender, viewChanges: changes, baseHeight: configuration.baseHeight)
         guard plan.batches.count == newView.prePrepares.count else { return }
         for (expected, proposal) in zip(plan.batches, newView.prePrepares) {
-            guard proposal.sender == message.sender, proposal.isAuthentic(verifier),
+            guard proposal.sender == message.sender, proposal.isAuthentic(verifier, domain: configuration.signingDomain),
                   case .prePrepare(let decoded) = proposal.message,
                   decoded.view == newView.view, decoded.sequence == expected.sequence, decoded.batch == expected.batch else { return }
         }

@@ -46,7 +46,7 @@ public struct Replica: Sendable {
     var proposalsInView: UInt64 = 0
     /// When `propose` last looked for a batch, and how many transactions were waiting then.
     var lastProposalCheck: (time: UInt64, pending: Int) = (.max, 0)
-    /// Transactions in this view's pre-prepares (not to be proposed again by this primary).
+    /// Transactions in this view's pre-prepares not executed yet (not to be proposed again by this primary).
     var proposed: Set<TransactionID> = []
 
     // Execution and certification
@@ -68,8 +68,11 @@ public struct Replica: Sendable {
     // Transactions
     var pending: [TransactionID: PendingTransaction] = [:]
     var arrivals: UInt64 = 0
-    /// Every executed transaction: de-duplication (a transaction is ordered at most once) and client answers.
+    /// Executed transactions of the last `executedWindow` heights: de-duplication (a transaction is
+    /// ordered at most once; the shell keeps older ones out) and client answers.
     var executedTransactions: [TransactionID: TransactionLocation] = [:]
+    /// The ids of `executedTransactions` by height, to forget them as their block leaves the window.
+    var executedIDs: [UInt64: [TransactionID]] = [:]
 
     // Peers
     var peerStatus: [ReplicaID: Status] = [:]
@@ -137,7 +140,8 @@ public struct Replica: Sendable {
 
     // MARK: Outgoing
 
-    func sign(_ message: Message) -> SignedMessage { SignedMessage.signed(message, by: id, with: signer) }
+    /// Signed in this membership (`SigningDomain`): what it signs means nothing to another membership.
+    func sign(_ message: Message) -> SignedMessage { SignedMessage.signed(message, by: id, with: signer, domain: configuration.signingDomain) }
 
     mutating func broadcast(_ message: SignedMessage) { outbox.append(.broadcast(message)) }
     mutating func send(_ message: SignedMessage, to peer: ReplicaID) {
@@ -154,8 +158,9 @@ public struct Replica: Sendable {
             if message.sender != id { receiveRequest(transaction) }
             return
         }
-        // Identity and signature before anything else.
-        guard message.sender != id, message.isAuthentic(verifier) else { return }
+        // Identity and signature before anything else; the signature names the membership, so a message
+        // signed in another one is refused here, whoever relays it (`Ledger/Deliver` takes any connection).
+        guard message.sender != id, message.isAuthentic(verifier, domain: configuration.signingDomain) else { return }
         let sender = message.sender
         switch message.message {
         case .request: break  // taken before the signature check

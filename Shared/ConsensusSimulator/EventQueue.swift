@@ -1,14 +1,18 @@
 /// A min-heap of timed events; ties keep insertion order, so a run is a function of the seed alone.
+/// The heap moves small entries only; payloads (messages, mostly) stay in a slot array, so sifting
+/// never copies or retains them.
 struct EventQueue<Payload> {
     private struct Entry {
         let time: UInt64
         let order: UInt64
-        let payload: Payload
+        let slot: Int
 
         func precedes(_ other: Entry) -> Bool { time != other.time ? time < other.time : order < other.order }
     }
 
     private var heap: [Entry] = []
+    private var slots: [Payload?] = []
+    private var freeSlots: [Int] = []
     private var counter: UInt64 = 0
 
     var isEmpty: Bool { heap.isEmpty }
@@ -16,7 +20,15 @@ struct EventQueue<Payload> {
 
     mutating func push(_ payload: Payload, at time: UInt64) {
         counter += 1
-        heap.append(Entry(time: time, order: counter, payload: payload))
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            slots[slot] = payload
+        } else {
+            slot = slots.count
+            slots.append(payload)
+        }
+        heap.append(Entry(time: time, order: counter, slot: slot))
         var child = heap.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
@@ -40,6 +52,9 @@ struct EventQueue<Payload> {
             heap.swapAt(parent, best)
             parent = best
         }
-        return (top.time, top.payload)
+        guard let payload = slots[top.slot] else { return nil }
+        slots[top.slot] = nil
+        freeSlots.append(top.slot)
+        return (top.time, payload)
     }
 }

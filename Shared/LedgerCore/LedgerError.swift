@@ -21,6 +21,10 @@ public enum LedgerError: Error, Equatable, Sendable, StatusConvertible, CustomSt
     case blockMissing(height: UInt64)
     /// The data center is shutting down: the caller retries here later or asks another one.
     case stopping
+    /// The submitter has spent its allowance at this data center (`SubmitLimits`).
+    case submitterRate(rate: Double, burst: Int)
+    /// The submitter has as many transactions in flight at this data center as it may.
+    case submitterInFlight(limit: Int)
 
     public var status: GridProtocol.Status {
         switch self {
@@ -35,8 +39,23 @@ public enum LedgerError: Error, Equatable, Sendable, StatusConvertible, CustomSt
         case let .proposalNotFound(id): GridProtocol.Status(code: .notFound, message: "no proposal \(id)")
         case let .blockMissing(height): GridProtocol.Status(code: .internal, message: "block \(height) is not stored here")
         case .stopping: GridProtocol.Status(code: .unavailable, message: "this data center is shutting down; try again or ask another")
+        case let .submitterRate(rate, burst):
+            GridProtocol.Status(
+                code: .resourceExhausted,
+                message: "this submitter is past its rate at this data center (\(Self.number(rate)) transactions a second, \(burst) at once); try again shortly"
+            )
+        case let .submitterInFlight(limit):
+            GridProtocol.Status(
+                code: .resourceExhausted,
+                message: "this submitter has \(limit) transactions in flight at this data center, the most it may; wait for them to commit"
+            )
         }
     }
 
     public var description: String { status.message }
+
+    /// 200, or 0.5: a rate as a person writes it.
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
 }

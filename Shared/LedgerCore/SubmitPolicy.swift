@@ -4,10 +4,11 @@ import Consensus
 /// transaction, then after the turn that handled it.
 public enum SubmitPolicy {
     /// Before the core: a payload too large is refused; a transaction already committed is
-    /// answered with where; what the recorded state already refuses is answered now and costs no
-    /// block, except that a transaction whose signature is bad is told that first (the core
-    /// checks it otherwise). Anything else goes to the core. The facts are asked lazily, in this
-    /// order: the state's check and the signature's cost the most.
+    /// answered with where; one whose submitter signature does not verify is refused (16) before
+    /// anything is counted against that submitter; what the recorded state already refuses is
+    /// answered now and costs no block. Anything else goes on: to the submitter's limits, then
+    /// the core. The facts are asked lazily, in this order: the signature and the state's check
+    /// cost the most.
     public static func screen(
         payloadBytes: Int, committedAt: TransactionLocation?, recordedProblem: @autoclosure () -> TransactionRejection?,
         isSigned: @autoclosure () -> Bool
@@ -16,9 +17,8 @@ public enum SubmitPolicy {
             return .refuse(.payloadTooLarge(bytes: payloadBytes, limit: LedgerLimits.maxPayloadBytes))
         }
         if let committedAt { return .committed(committedAt) }
-        if let problem = recordedProblem() {
-            return .refuse(.refused(isSigned() ? problem : .invalidSignature))
-        }
+        guard isSigned() else { return .refuse(.refused(.invalidSignature)) }
+        if let problem = recordedProblem() { return .refuse(.refused(problem)) }
         return .order
     }
 

@@ -4,9 +4,10 @@ import GRDB
 import LedgerCore
 
 /// A data center's durable state, in one SQLite file (WAL, synchronous=FULL, so a transaction is
-/// on disk when `append` returns): the committed blocks with their certificates, and the
-/// consensus log records the core asked to persist. A stable checkpoint's snapshot record makes
-/// every record before it unnecessary; they are deleted in the same transaction.
+/// on disk when `append` returns): the committed blocks with their certificates, where each
+/// committed transaction is (so the node keeps only recent ones in memory), and the consensus log
+/// records the core asked to persist. A stable checkpoint's snapshot record makes every record
+/// before it unnecessary; they are deleted in the same transaction.
 public final class LedgerStore: Sendable {
     /// A pool for a running data center (WAL: the turn's durable writes never wait behind a
     /// peer's or a client's block reads); a single connection for a read-only tool.
@@ -41,6 +42,18 @@ public final class LedgerStore: Sendable {
             try db.create(table: "meta") { t in
                 t.primaryKey("key", .text)
                 t.column("value", .integer).notNull()
+            }
+        }
+        // Where each committed transaction is, by id: the node looks up ids older than its window here.
+        migrator.registerMigration("ledger-v3-transactions") { db in
+            try db.create(table: "tx", options: [.withoutRowID]) { t in
+                t.primaryKey("id", .blob)
+                t.column("height", .integer).notNull()
+                t.column("position", .integer).notNull()
+            }
+            let rows = try Row.fetchCursor(db, sql: "SELECT height, body FROM block ORDER BY height")
+            while let row = try rows.next() {
+                try Self.index(try Self.decode(row), in: db)
             }
         }
         try migrator.migrate(database)
@@ -78,6 +91,7 @@ public final class LedgerStore: Sendable {
                     sql: "INSERT OR REPLACE INTO block (height, hash, body) VALUES (?, ?, ?)",
                     arguments: [Int64(clamping: block.height), block.block.header.hash.hex, try Self.encoder.encode(block)]
                 )
+                try Self.index(block, in: db)
             }
             for record in records {
                 try db.execute(sql: "INSERT INTO record (body) VALUES (?)", arguments: [try Self.encoder.encode(record)])
@@ -85,6 +99,35 @@ public final class LedgerStore: Sendable {
                     try db.execute(sql: "DELETE FROM record WHERE seq < ?", arguments: [db.lastInsertedRowID])
                 }
             }
+        }
+    }
+
+    private static func index(_ block: CommittedBlock, in db: Database) throws {
+        for (position, transaction) in block.block.transactions.enumerated() {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO tx (id, height, position) VALUES (?, ?, ?)",
+                arguments: [transaction.id.bytes, Int64(clamping: block.height), position]
+            )
+        }
+    }
+
+    /// Where the stored ones among `ids` are.
+    public func locations(of ids: [TransactionID]) async throws -> [TransactionID: TransactionLocation] {
+        guard !ids.isEmpty else { return [:] }
+        return try await database.read { db in
+            var found: [TransactionID: TransactionLocation] = [:]
+            // SQLite takes at most 32766 variables a statement; a turn's candidates are far fewer.
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min($0 + 500, ids.count)] }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchAll(db, sql: "SELECT id, height, position FROM tx WHERE id IN (\(marks))", arguments: StatementArguments(chunk.map(\.bytes)))
+                for row in rows {
+                    let bytes: Data = row["id"]
+                    let height: Int64 = row["height"]
+                    let position: Int = row["position"]
+                    if let id = Hash256(bytes) { found[id] = TransactionLocation(height: UInt64(clamping: height), index: position) }
+                }
+            }
+            return found
         }
     }
 

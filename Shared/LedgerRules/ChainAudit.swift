@@ -14,11 +14,7 @@ public enum ChainAudit {
         // Where memberships start, from the transactions alone (no signatures are trusted yet: a
         // forged change would only make the certificates below fail).
         var rules = LedgerRules(policy: policy, founders: seats)
-        for block in blocks {
-            for (index, transaction) in block.block.transactions.enumerated() {
-                _ = rules.apply(transaction, at: TransactionLocation(height: block.height, index: index))
-            }
-        }
+        for block in blocks { _ = rules.apply(certified: block) }
         var anchor = ChainAnchor.genesis
         var checked = 0, transactions = 0
         var remaining = blocks[...]

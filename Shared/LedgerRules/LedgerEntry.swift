@@ -2,18 +2,21 @@ import Contracts
 import Foundation
 
 /// What a ledger transaction's payload records, as JSON `{"type": ..., "body": ...}`: a contract,
-/// a proposal to change recorded data, or a data center's vote on one. Any other payload (not a
-/// JSON object, or an object without a top-level `type`) is an opaque note, recorded as it is.
+/// a proposal to change recorded data, a data center's vote on one, or a member's note with its
+/// certificate. Any other payload (not a JSON object, or an object without a top-level `type`) is
+/// an opaque note, recorded as it is when a data center of the membership submits it.
 public enum LedgerEntry: Sendable, Equatable {
     case contract(SignedContract)
     case proposal(Proposal)
     case vote(Vote)
+    case note(MemberNote)
 
     public var type: String {
         switch self {
         case .contract: "contract"
         case .proposal: "proposal"
         case .vote: "vote"
+        case .note: "note"
         }
     }
 
@@ -56,7 +59,8 @@ extension LedgerEntry: Codable {
         case "contract": self = .contract(try container.decode(SignedContract.self, forKey: .body))
         case "proposal": self = .proposal(try container.decode(Proposal.self, forKey: .body))
         case "vote": self = .vote(try container.decode(Vote.self, forKey: .body))
-        case let other: throw ContractProblem(.invalidArgument, "unknown entry type '\(other)': contract, proposal or vote")
+        case "note": self = .note(try container.decode(MemberNote.self, forKey: .body))
+        case let other: throw ContractProblem(.invalidArgument, "unknown entry type '\(other)': contract, proposal, vote or note")
         }
     }
 
@@ -67,6 +71,7 @@ extension LedgerEntry: Codable {
         case .contract(let contract): try container.encode(contract, forKey: .body)
         case .proposal(let proposal): try container.encode(proposal, forKey: .body)
         case .vote(let vote): try container.encode(vote, forKey: .body)
+        case .note(let note): try container.encode(note, forKey: .body)
         }
     }
 }

@@ -9,9 +9,11 @@ import GridProtocol
 /// and a transaction it refuses is left out of the block with nothing applied. It depends only on
 /// the chain, so every data center (and anyone replaying the blocks) holds the same state.
 ///
-/// What needs no state (signatures, certificates, the entry's shape) is checked before ordering
-/// by `LedgerEntryCheck`; this checks what depends on what was recorded before.
-public struct LedgerRules: ExecutionRules {
+/// What needs no state (signatures, certificate chains, the entry's shape) is checked before
+/// ordering by `LedgerEntryCheck`; this checks what depends on what was recorded before, on who
+/// the chain says is a data center, and on time: certificates are judged at the timestamp of the
+/// block being applied (`enterBlock`), which every data center reads from the same header.
+public struct LedgerRules: BlockTimedRules {
     public let policy: GovernancePolicy
     public private(set) var contracts: [String: ContractRecord] = [:]
     public private(set) var proposals: [String: ProposalRecord] = [:]
@@ -20,6 +22,8 @@ public struct LedgerRules: ExecutionRules {
     /// The founding membership first; a passed change appends the next one.
     public private(set) var memberships: [Membership]
     public private(set) var height: UInt64 = 0
+    /// The timestamp of the block being applied (ms since the Unix epoch): the time certificates are judged at.
+    public private(set) var blockTime: UInt64 = 0
     public private(set) var notes = 0
     /// Contract ids by member, in the order recorded.
     private var contractsByMember: [String: [String]] = [:]
@@ -74,20 +78,27 @@ public struct LedgerRules: ExecutionRules {
 
     // MARK: Applying
 
+    public mutating func enterBlock(height: UInt64, timestamp: UInt64) {
+        blockTime = timestamp
+    }
+
+    // Never inlined: Swift 6.3's optimizer crashes ("Found a leaked owned value", a caught typed
+    // `ContractProblem`) when this is inlined into a loop over a block's transactions in a
+    // release build, as `apply(certified:)` and `ChainAudit` have.
+    @inline(never)
     public mutating func apply(_ transaction: Transaction, at location: TransactionLocation) -> TransactionRejection? {
         let height = location.height
         let entry: LedgerEntry?
-        do {
-            entry = try decode(transaction)
-        } catch {
-            return TransactionRejection(error)
+        switch entryOf(transaction) {
+        case .success(let decoded): entry = decoded
+        case .failure(let problem): return TransactionRejection(problem)
         }
         // A refused transaction changes nothing, not even the clock of expiring proposals.
-        if let problem = problem(with: entry, in: transaction, at: height) { return problem }
+        if let problem = problem(with: entry, in: transaction, at: height, time: blockTime) { return problem }
         advance(to: height)
         let id = transaction.id.hex
         switch entry {
-        case nil:
+        case nil, .note:
             notes += 1
             return nil
         case .contract(let contract):
@@ -99,31 +110,82 @@ public struct LedgerRules: ExecutionRules {
         }
     }
 
-    /// Whether `transaction` would be refused if it were the next one applied (at `height`), without
-    /// applying it: a data center asks this before ordering a client's transaction, so that what
-    /// the recorded state already refuses costs no block. Execution checks again, since other
-    /// transactions may be ordered first.
-    public func problem(with transaction: Transaction, at height: UInt64) -> TransactionRejection? {
-        do {
-            return problem(with: try decode(transaction), in: transaction, at: height)
-        } catch {
-            return TransactionRejection(error)
+    /// Whether `transaction` would be refused if it were the next one applied (at `height`, in a
+    /// block of timestamp `time`), without applying it: a data center asks this before ordering a
+    /// client's transaction, so that what the recorded state already refuses costs no block.
+    /// Execution checks again, since other transactions may be ordered first.
+    public func problem(with transaction: Transaction, at height: UInt64, time: UInt64) -> TransactionRejection? {
+        switch entryOf(transaction) {
+        case .success(let entry): problem(with: entry, in: transaction, at: height, time: time)
+        case .failure(let problem): TransactionRejection(problem)
         }
     }
 
-    func problem(with entry: LedgerEntry?, in transaction: Transaction, at height: UInt64) -> TransactionRejection? {
+    /// The transaction's entry, or why it is not one.
+    private func entryOf(_ transaction: Transaction) -> Result<LedgerEntry?, ContractProblem> {
+        do {
+            return .success(try decode(transaction))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    func problem(with entry: LedgerEntry?, in transaction: Transaction, at height: UInt64, time: UInt64) -> TransactionRejection? {
         let submitter = transaction.submitter
         switch entry {
-        case nil: return nil
+        case nil:
+            // An opaque note names no member: only a data center's key, which the chain records, may write one.
+            guard seat(of: submitter, at: height) != nil else {
+                return Self.refuse(
+                    .permissionDenied,
+                    "only members write to the ledger: a note needs a data center's key, or a note entry with the submitter's member certificate"
+                )
+            }
+            return nil
         case .contract(let contract):
             guard let document = try? document(of: contract, in: transaction) else { return Self.refuse(.invalidArgument, "the contract document does not decode") }
-            return contractProblem(document)
+            return contractProblem(document) ?? certificateProblem(contract, at: time)
         case .proposal(let proposal):
+            if case .amendContract(let contract) = proposal.action, let problem = certificateProblem(contract, at: time) { return problem }
             return proposalProblem(proposal, by: submitter, at: height)
         case .vote(let vote):
             if case .failure(let problem) = voteCheck(vote, by: submitter, at: height) { return problem }
             return nil
+        case .note(let note):
+            return noteProblem(note, by: submitter, at: time)
         }
+    }
+
+    /// A member's note: the certificate is the submitter's (the CA issued it: checked before
+    /// ordering), valid at `time`, and its member not revoked by the data centers' vote.
+    private func noteProblem(_ note: MemberNote, by submitter: Data, at time: UInt64) -> TransactionRejection? {
+        guard let facts = try? facts(of: note.certificate) else { return Self.refuse(.invalidArgument, "the note's certificate does not decode") }
+        guard facts.publicKey == submitter else {
+            return Self.refuse(.permissionDenied, "the note's certificate certifies another key than the transaction's submitter")
+        }
+        guard facts.isValid(at: time) else {
+            return Self.refuse(.permissionDenied, "\(facts.memberID)'s certificate is not valid at \(time) (ms), the block's time")
+        }
+        guard !revoked.contains(facts.memberID) else { return Self.refuse(.permissionDenied, "\(facts.memberID) was revoked by the data centers' vote") }
+        return nil
+    }
+
+    /// Every signer's certificate is valid at `time`, the block's timestamp.
+    private func certificateProblem(_ contract: SignedContract, at time: UInt64) -> TransactionRejection? {
+        for signature in contract.signatures {
+            guard let facts = try? facts(of: signature.certificate) else {
+                return Self.refuse(.invalidArgument, "the certificate of \(signature.member) does not decode")
+            }
+            guard facts.isValid(at: time) else {
+                return Self.refuse(.unauthenticated, "the certificate of \(signature.member) is not valid at \(time) (ms), the block's time")
+            }
+        }
+        return nil
+    }
+
+    private func facts(of certificate: String) throws(ContractProblem) -> CertificateFacts {
+        if let cache { return try cache.facts(of: certificate) }
+        return try CertificateFacts.read(base64: certificate)
     }
 
     private func document(of contract: SignedContract, in transaction: Transaction) throws(ContractProblem) -> ContractDocument {
@@ -142,6 +204,7 @@ public struct LedgerRules: ExecutionRules {
     /// when they were executed, so none is refused here.
     public mutating func apply(certified block: CommittedBlock) -> [LedgerEvent] {
         let height = block.height
+        enterBlock(height: height, timestamp: block.block.header.timestamp)
         advance(to: height)
         for (index, transaction) in block.block.transactions.enumerated() {
             _ = apply(transaction, at: TransactionLocation(height: height, index: index))

@@ -44,13 +44,24 @@ struct EncodingTests {
         #expect(resigned.id == transaction.id)
     }
 
-    @Test("consensus message signing bytes: domain tag, sender, case tag, fields")
+    @Test("consensus message signing bytes: domain tag, membership for the bound kinds, sender, case tag, fields")
     func messageSigningBytes() {
         let vote = Vote(view: 4, sequence: 9, digest: Hash256(Data(repeating: 0x22, count: 32))!)
-        let expected = "4752494454524144452d504246542d5631000000000203" + "0000000000000004" + "0000000000000009" + String(repeating: "22", count: 32)
-        #expect(Self.hex(SignedMessage.signingBytes(sender: 2, message: .prepare(vote))) == expected)
-        // A commit for the same vote signs different bytes.
-        #expect(SignedMessage.signingBytes(sender: 2, message: .commit(vote)) != SignedMessage.signingBytes(sender: 2, message: .prepare(vote)))
+        let membership = SigningDomain(membershipBase: 16)
+        // "GRIDTRADE-PBFT-V2" 0x00, u64 base height 16, u32 sender 2, prepare 3, view, sequence, digest.
+        let expected = "4752494454524144452d504246542d563200" + "0000000000000010" + "00000002" + "03"
+            + "0000000000000004" + "0000000000000009" + String(repeating: "22", count: 32)
+        #expect(Self.hex(SignedMessage.signingBytes(sender: 2, message: .prepare(vote), domain: membership)) == expected)
+        // A commit for the same vote signs different bytes, and so does the same prepare in another membership.
+        #expect(SignedMessage.signingBytes(sender: 2, message: .commit(vote), domain: membership) != SignedMessage.signingBytes(sender: 2, message: .prepare(vote), domain: membership))
+        #expect(SignedMessage.signingBytes(sender: 2, message: .prepare(vote), domain: SigningDomain(membershipBase: 0)) != SignedMessage.signingBytes(sender: 2, message: .prepare(vote), domain: membership))
+        // Status and state transfer name no membership: "GRIDTRADE-PBFT-V1" 0x00, sender, fetch 9, from, through.
+        let fetch = Message.fetchBlocks(BlockRange(from: 5, through: 7))
+        #expect(Self.hex(SignedMessage.signingBytes(sender: 2, message: fetch, domain: membership))
+            == "4752494454524144452d504246542d563100" + "00000002" + "09" + "0000000000000005" + "0000000000000007")
+        // The test-only unbound domain signs every kind as V1 did.
+        #expect(Self.hex(SignedMessage.signingBytes(sender: 2, message: .prepare(vote), domain: .unbound))
+            == "4752494454524144452d504246542d5631000000000203" + "0000000000000004" + "0000000000000009" + String(repeating: "22", count: 32))
     }
 
     @Test("messages and records survive a JSON round trip (the shell's wire and store format): hashes as hex, other bytes as base64")
@@ -76,9 +87,9 @@ struct EncodingTests {
     func p256() {
         let keys = (0..<4).map { _ in P256.Signing.PrivateKey() }
         let verifier = P256SignatureVerifier(dataCenterKeys: keys.map(\.publicKey))
-        let signed = SignedMessage.signed(.status(Status(view: 0, viewActive: true, executedHeight: 1, certifiedHeight: 1)), by: 2, with: P256MessageSigner(privateKey: keys[2]))
-        #expect(signed.isAuthentic(verifier))
-        #expect(!SignedMessage(sender: 1, message: signed.message, signature: signed.signature).isAuthentic(verifier))
+        let signed = SignedMessage.signed(.status(Status(view: 0, viewActive: true, executedHeight: 1, certifiedHeight: 1)), by: 2, with: P256MessageSigner(privateKey: keys[2]), domain: SigningDomain(membershipBase: 0))
+        #expect(signed.isAuthentic(verifier, domain: SigningDomain(membershipBase: 0)))
+        #expect(!SignedMessage(sender: 1, message: signed.message, signature: signed.signature).isAuthentic(verifier, domain: SigningDomain(membershipBase: 0)))
         let client = P256.Signing.PrivateKey()
         let transaction = P256TransactionVerifier.sign(payload: Data("contract".utf8), with: client)
         #expect(transaction.submitter.count == 65)

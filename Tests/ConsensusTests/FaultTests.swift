@@ -18,7 +18,7 @@ struct FaultTests {
         let vote = Vote(view: 0, sequence: 1, digest: pre.batch.digest)
         let before = String(describing: replica)
         // dc3 claims to be dc2: its own key does not make dc2's signature.
-        let forgedBytes = SignedMessage.signingBytes(sender: 2, message: .prepare(vote))
+        let forgedBytes = SignedMessage.signingBytes(sender: 2, message: .prepare(vote), domain: cluster.configuration.signingDomain)
         let forged = SignedMessage(sender: 2, message: .prepare(vote), signature: cluster.signer(3).sign(forgedBytes))
         #expect(replica.handle(.message(forged)) == [])
         // Right sender, signature over other bytes.
@@ -28,13 +28,13 @@ struct FaultTests {
         let stranger = SignedMessage(sender: 9, message: .prepare(vote), signature: Data(repeating: 1, count: 32))
         #expect(replica.handle(.message(stranger)) == [])
         // Validly signed, but for another view or far beyond the watermarks: ignored, no commit follows.
-        let otherView = SignedMessage.signed(.prepare(Vote(view: 5, sequence: 1, digest: vote.digest)), by: 2, with: cluster.signer(2))
-        let farAhead = SignedMessage.signed(.prepare(Vote(view: 0, sequence: 500, digest: vote.digest)), by: 2, with: cluster.signer(2))
+        let otherView = SignedMessage.signed(.prepare(Vote(view: 5, sequence: 1, digest: vote.digest)), by: 2, with: cluster.signer(2), domain: cluster.configuration.signingDomain)
+        let farAhead = SignedMessage.signed(.prepare(Vote(view: 0, sequence: 500, digest: vote.digest)), by: 2, with: cluster.signer(2), domain: cluster.configuration.signingDomain)
         #expect(replica.handle(.message(otherView)) == [])
         #expect(replica.handle(.message(farAhead)) == [])
         #expect(String(describing: replica) == before)
         // The genuine prepare from dc2 makes dc1 prepared: it sends its commit.
-        let genuine = SignedMessage.signed(.prepare(vote), by: 2, with: cluster.signer(2))
+        let genuine = SignedMessage.signed(.prepare(vote), by: 2, with: cluster.signer(2), domain: cluster.configuration.signingDomain)
         let actions = replica.handle(.message(genuine))
         #expect(actions.contains { if case .broadcast(let message) = $0, case .commit(vote) = message.message { true } else { false } })
     }
@@ -46,16 +46,16 @@ struct FaultTests {
         var replica = try #require(cluster.replicas[2])
         let good = TestCluster.transaction(3)
         let batch = Batch(view: 0, proposer: 0, timestamp: cluster.now, nonce: 1, transactions: [good])
-        let fromBackup = SignedMessage.signed(.prePrepare(PrePrepare(view: 0, sequence: 1, batch: batch)), by: 1, with: cluster.signer(1))
+        let fromBackup = SignedMessage.signed(.prePrepare(PrePrepare(view: 0, sequence: 1, batch: batch)), by: 1, with: cluster.signer(1), domain: cluster.configuration.signingDomain)
         #expect(replica.handle(.message(fromBackup)) == [])
         let forgedTransaction = Transaction(payload: Data("x".utf8), submitter: good.submitter, signature: good.signature)
         let badBatch = Batch(view: 0, proposer: 0, timestamp: cluster.now, nonce: 1, transactions: [forgedTransaction])
-        let withForgery = SignedMessage.signed(.prePrepare(PrePrepare(view: 0, sequence: 1, batch: badBatch)), by: 0, with: cluster.signer(0))
+        let withForgery = SignedMessage.signed(.prePrepare(PrePrepare(view: 0, sequence: 1, batch: badBatch)), by: 0, with: cluster.signer(0), domain: cluster.configuration.signingDomain)
         #expect(replica.handle(.message(withForgery)) == [])
         let stale = Batch(view: 0, proposer: 0, timestamp: cluster.now - 60_000, nonce: 1, transactions: [good])
-        let fromThePast = SignedMessage.signed(.prePrepare(PrePrepare(view: 0, sequence: 1, batch: stale)), by: 0, with: cluster.signer(0))
+        let fromThePast = SignedMessage.signed(.prePrepare(PrePrepare(view: 0, sequence: 1, batch: stale)), by: 0, with: cluster.signer(0), domain: cluster.configuration.signingDomain)
         #expect(replica.handle(.message(fromThePast)) == [])
-        let accepted = replica.handle(.message(SignedMessage.signed(.prePrepare(PrePrepare(view: 0, sequence: 1, batch: batch)), by: 0, with: cluster.signer(0))))
+        let accepted = replica.handle(.message(SignedMessage.signed(.prePrepare(PrePrepare(view: 0, sequence: 1, batch: batch)), by: 0, with: cluster.signer(0), domain: cluster.configuration.signingDomain)))
         #expect(accepted.contains { if case .persist(.prePrepare) = $0 { true } else { false } })
     }
 
@@ -117,14 +117,14 @@ struct FaultTests {
         var cluster = TestCluster()
         for node in cluster.nodes { cluster.tick(node) }
         let a = TestCluster.transaction(1), b = TestCluster.transaction(2)
-        let signer0 = cluster.signer(0)
+        let signer0 = cluster.signer(0), domain = cluster.configuration.signingDomain
         // dc0 sends dc1 a different batch for every slot than it sends dc2 and dc3.
         cluster.rewrite = { from, to, message in
             guard from == 0 else { return message }
             if case .prePrepare(let proposal) = message.message, to == 1 {
                 let batch = proposal.batch
                 let other = Batch(view: batch.view, proposer: batch.proposer, timestamp: batch.timestamp, nonce: batch.nonce + 99, transactions: batch.transactions.reversed())
-                return SignedMessage.signed(.prePrepare(PrePrepare(view: proposal.view, sequence: proposal.sequence, batch: other)), by: 0, with: signer0)
+                return SignedMessage.signed(.prePrepare(PrePrepare(view: proposal.view, sequence: proposal.sequence, batch: other)), by: 0, with: signer0, domain: domain)
             }
             return message
         }
@@ -148,8 +148,8 @@ struct FaultTests {
         var replica = try #require(cluster.replicas[1])
         let batch = Batch(view: 0, proposer: 0, timestamp: cluster.now, nonce: 1, transactions: [TestCluster.transaction(1)])
         let other = Batch(view: 0, proposer: 0, timestamp: cluster.now, nonce: 2, transactions: [TestCluster.transaction(1)])
-        _ = replica.handle(.message(SignedMessage.signed(.prePrepare(PrePrepare(view: 0, sequence: 1, batch: batch)), by: 0, with: cluster.signer(0))))
-        let actions = replica.handle(.message(SignedMessage.signed(.prePrepare(PrePrepare(view: 0, sequence: 1, batch: other)), by: 0, with: cluster.signer(0))))
+        _ = replica.handle(.message(SignedMessage.signed(.prePrepare(PrePrepare(view: 0, sequence: 1, batch: batch)), by: 0, with: cluster.signer(0), domain: cluster.configuration.signingDomain)))
+        let actions = replica.handle(.message(SignedMessage.signed(.prePrepare(PrePrepare(view: 0, sequence: 1, batch: other)), by: 0, with: cluster.signer(0), domain: cluster.configuration.signingDomain)))
         #expect(actions.contains { if case .broadcast(let message) = $0, case .viewChange(let change) = message.message { change.newView == 1 } else { false } })
         #expect(replica.view == 1 && !replica.viewActive)
     }

@@ -64,7 +64,7 @@ struct RecoveryTests {
         let good = cluster.stores[0]
         var fresh = cluster.makeReplicaFromScratch(3)
         func deliver(_ blocks: [CommittedBlock]) -> [Action] {
-            fresh.handle(.message(SignedMessage.signed(.blocks(blocks), by: 1, with: cluster.signer(1))))
+            fresh.handle(.message(SignedMessage.signed(.blocks(blocks), by: 1, with: cluster.signer(1), domain: cluster.configuration.signingDomain)))
         }
         // Two signatures only.
         let weak = CommitCertificate(height: 1, headerHash: good[0].certificate.headerHash, signatures: Array(good[0].certificate.signatures.prefix(2)))

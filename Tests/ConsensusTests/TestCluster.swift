@@ -46,7 +46,7 @@ struct TestCluster {
 
     var nodes: Range<Int> { 0..<replicas.count }
 
-    func signer(_ index: Int) -> HMACSigner { keys.signer(for: ReplicaID(index)) }
+    func signer(_ index: Int) -> KeyedHashSigner { keys.signer(for: ReplicaID(index)) }
 
     static func transaction(_ number: UInt64) -> Transaction {
         SimulatedTransactionVerifier.transaction(client: number, payload: Data("payment \(number)".utf8))

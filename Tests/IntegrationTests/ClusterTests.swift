@@ -1,6 +1,7 @@
 import Bus
 import Consensus
 import Crypto
+import Credentials
 import Foundation
 import LedgerKit
 import Glibc
@@ -131,7 +132,9 @@ struct ClusterTests {
         let ledger1 = try #require(report.services.first { $0.name == "ledger-1" })
         let client = try RPCClient(endpoint: ledger1.endpoint)
         defer { client.close() }
-        let transaction = P256TransactionVerifier.sign(payload: Data("seven".utf8), with: P256.Signing.PrivateKey())
+        // Only members write to the ledger: the note is signed with a data center's own key.
+        let key = try MemberKey.readPrivateKey(from: home.appendingPathComponent("data/ledger-1/node-key.pem").path)
+        let transaction = P256TransactionVerifier.sign(payload: Data("seven".utf8), with: key)
         let reply = try await client.call(LedgerAPI.submit, SubmitRequest(transaction: transaction, wait: true), deadline: .seconds(20))
         #expect(reply.committed && reply.height == 1)
         var agreed = false

@@ -160,13 +160,30 @@ struct ContractLedgerTests {
             #expect(await code { try await rig.ledger.clients[0].call(LedgerAPI.submit, SubmitRequest(transaction: rewriteTransaction, wait: true)) } == 3)
             #expect(try await rig.ledgerState() == before, "a refused input changed a data center")
 
-            // Revoked by the trading center: the registry's revocation reaches every data center.
+            // Only members write notes: the grid company with its certificate beside the note, not a stranger.
+            let certificate = try #require(rig.gridCompany.certificate)
+            let note = try MemberNote(certificate: certificate, note: Data("meter GC-1: 1 234 MWh".utf8))
+            #expect(try await rig.submit(.note(note), key: rig.gridCompany.privateKey).committed)
+            #expect(await code { try await rig.submit(.note(note), key: P256Keys.fresh()) } == 7)
+            let stranger = P256TransactionVerifier.sign(payload: Data("anyone's 16 KiB".utf8), with: P256Keys.fresh())
+            #expect(await code { try await rig.ledger.clients[1].call(LedgerAPI.submit, SubmitRequest(transaction: stranger, wait: true)) } == 7)
+
+            // Revoked by the trading center: the data centers carry the registry's revocation onto the
+            // chain by their own vote (a revoke_member proposal that passes at 3 of 4), and from that
+            // block on every one of them refuses the member's signatures alike.
             _ = try await rig.registry.client.call(RegistryAPI.revoke, MemberDecision(memberId: rig.gridCompany.memberID, reason: "licence withdrawn"), signer: rig.registry.tradingCenter)
-            // The data centers learn it from the registry's MemberRevoked event, within milliseconds; a
-            // second's wait keeps the valid contract from being recorded before they do.
-            try await Task.sleep(for: .seconds(1))
+            try await rig.ledger.eventually("every data center's chain records the revocation", timeout: .seconds(60)) {
+                for client in rig.ledger.clients {
+                    let proposals = (try? await client.call(LedgerAPI.listProposals, ProposalListQuery()))?.proposals ?? []
+                    guard proposals.contains(where: { $0.proposal.action == .revokeMember(memberId: rig.gridCompany.memberID) && $0.status == .passed }) else { return false }
+                }
+                return true
+            }
+            let revokedState = try await rig.ledgerState()
             #expect(await code { try await rig.submit(.contract(second)) } == 7)
-            #expect(try await rig.ledgerState() == before)
+            let later = try MemberNote(certificate: certificate, note: Data("after the revocation".utf8))
+            #expect(await code { try await rig.submit(.note(later), key: rig.gridCompany.privateKey) } == 7)
+            #expect(try await rig.ledgerState() == revokedState)
 
             // Cancel the recorded contract with `gridtrade propose` and `gridtrade vote`: 3 of 4 data
             // centers approve; a second vote by one is refused. Each step is announced.
@@ -179,17 +196,17 @@ struct ContractLedgerTests {
             let proposed = try await run(gridtrade, ["propose", "cancel-contract", document.contractId, "--reason", "parties agreed"] + node1)
             #expect(proposed.status == 0, "\(proposed.error)")
             let proposalID = try #require(try JSONSerialization.jsonObject(with: Data(proposed.output.utf8)) as? [String: Any])["proposal_id"] as! String
-            #expect(try await firstEvent(opened, timeout: .seconds(10)).body.proposalId == proposalID)
+            #expect(try await firstEvent(opened, where: { $0.proposalId == proposalID }).body.proposalId == proposalID)
             let voted = try await run(gridtrade, ["vote", proposalID, "--yes"] + node1)
             #expect(voted.status == 0, "\(voted.error)")
-            let firstVote = try await firstEvent(cast, timeout: .seconds(10)).body
+            let firstVote = try await firstEvent(cast, where: { $0.proposalId == proposalID }).body
             #expect(firstVote.proposalId == proposalID && firstVote.dataCenter == "ledger-1" && firstVote.approve)
             #expect(await code { try await rig.submit(.vote(Vote(proposalId: proposalID, approve: false)), key: rig.dataCenterKeys[0], node: 2) } == 6)
             _ = try await rig.submit(.vote(Vote(proposalId: proposalID, approve: true)), key: rig.dataCenterKeys[1], node: 1)
             let open = try await rig.ledger.clients[1].call(LedgerAPI.getProposal, ProposalQuery(proposalId: proposalID))
             #expect(open.status == .open && open.required == 3)
             _ = try await rig.submit(.vote(Vote(proposalId: proposalID, approve: true)), key: rig.dataCenterKeys[3], node: 3)
-            let decidedEvent = try await firstEvent(decidedEvents, timeout: .seconds(10)).body
+            let decidedEvent = try await firstEvent(decidedEvents, where: { $0.proposalId == proposalID }).body
             #expect(decidedEvent.proposalId == proposalID && decidedEvent.status == .passed)
             let listed = try await run(gridtrade, ["proposals", "--ledger", rig.ledger.nodes[2].rpcEndpoint])
             #expect(listed.status == 0 && listed.output.contains(proposalID) && listed.output.contains("\"passed\""))
@@ -203,6 +220,26 @@ struct ContractLedgerTests {
             // Decided: a late vote is refused.
             #expect(await code { try await rig.submit(.vote(Vote(proposalId: proposalID, approve: false)), key: rig.dataCenterKeys[2]) } == 9)
         }
+    }
+}
+
+/// The first event of `stream` whose body `matches`, failing the test after `timeout`: the
+/// subscriber also catches up on earlier events of the topic (the data centers' own votes on the
+/// revocation, say).
+private func firstEvent<P>(
+    _ stream: AsyncThrowingStream<Event<P>, any Error>, timeout: Duration = .seconds(10), where matches: @escaping @Sendable (P) -> Bool
+) async throws -> Event<P> {
+    try await withThrowingTaskGroup(of: Event<P>?.self) { group in
+        group.addTask {
+            for try await event in stream where matches(event.body) { return event }
+            return nil
+        }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return nil
+        }
+        defer { group.cancelAll() }
+        return try #require(try await group.next() ?? nil, "timed out waiting for a matching event")
     }
 }
 

@@ -1,5 +1,6 @@
 import Bus
 import Consensus
+import Credentials
 import Crypto
 import Foundation
 import Glibc
@@ -33,6 +34,13 @@ final class LedgerRig: Sendable {
     }
 
     func status(_ index: Int) async throws -> LedgerStatus { try await clients[index].call(LedgerAPI.status, Empty(), deadline: .seconds(2)) }
+
+    /// Data center `index`'s own key (0-based): a member of the ledger, which may record notes.
+    func dataCenterKey(_ index: Int) throws -> P256.Signing.PrivateKey {
+        try MemberKey.readPrivateKey(from: keys.appendingPathComponent("node-\(index + 1).pem").path)
+    }
+
+    func dataCenterKeys() throws -> [P256.Signing.PrivateKey] { try nodes.indices.map(dataCenterKey) }
 
     /// Waits until `check` holds (20 s).
     func eventually(_ what: String, timeout: Duration = .seconds(20), _ check: () async -> Bool) async throws {
@@ -73,7 +81,9 @@ final class LedgerRig: Sendable {
     }
 }
 
-/// Clients that keep submitting through the given nodes; every commit they are told of is remembered.
+/// Clients that keep submitting through the given nodes, each as a member of the ledger (a data
+/// center's key of its own, so no client meets its submitter's limits); every commit they are
+/// told of is remembered.
 final class SteadyLoad: Sendable {
     private final class Shared: Sendable {
         let acknowledged = Mutex<[String: UInt64]>([:])
@@ -83,20 +93,23 @@ final class SteadyLoad: Sendable {
     private let shared = Shared()
     private let task: Task<Void, Never>
 
-    init(through clients: [RPCClient]) {
-        let key = P256Keys.fresh()
+    init(through clients: [RPCClient], keys: [P256.Signing.PrivateKey]) {
         let shared = self.shared
         task = Task {
             await withTaskGroup(of: Void.self) { group in
                 for (index, client) in clients.enumerated() {
                     group.addTask {
                         var n = 0
+                        let key = keys[index % keys.count]
                         while shared.running.load(ordering: .relaxed) {
                             n += 1
                             let transaction = P256TransactionVerifier.sign(payload: Data("load \(index) \(n) \(UUID())".utf8), with: key)
                             if let reply = try? await client.call(LedgerAPI.submit, SubmitRequest(transaction: transaction, wait: true), deadline: .seconds(20)),
                                reply.committed, let height = reply.height {
                                 shared.acknowledged.withLock { $0[reply.transactionId] = height }
+                            } else {
+                                // Refused or failed (a node down, say): no busy loop against it.
+                                try? await Task.sleep(for: .milliseconds(50))
                             }
                         }
                     }
@@ -116,12 +129,45 @@ final class SteadyLoad: Sendable {
 
 @Suite("Ledger data centers as real processes", .serialized)
 struct LedgerProcessTests {
+    @Test("only members write notes: a stranger's note is refused with 7; a member past its rate, or past its transactions in flight, gets 8")
+    func noteAdmissionAndLimits() async throws {
+        let rig = try await LedgerRig(environment: [
+            "GRIDTRADE_LEDGER_SUBMIT_RATE": "0.01", "GRIDTRADE_LEDGER_SUBMIT_BURST": "3", "GRIDTRADE_LEDGER_SUBMIT_IN_FLIGHT": "2",
+        ])
+        try await stopping(rig.stop) {
+            let stranger = P256TransactionVerifier.sign(payload: Data("16 KiB of spam".utf8), with: P256Keys.fresh())
+            #expect(await code { try await rig.clients[0].call(LedgerAPI.submit, SubmitRequest(transaction: stranger, wait: true), deadline: .seconds(10)) } == 7)
+
+            // Data center 2's key may write notes: three at once (the burst), then the rate refuses the fourth.
+            let member = try rig.dataCenterKey(1)
+            for number in 0..<3 {
+                let note = P256TransactionVerifier.sign(payload: Data("note \(number) \(UUID())".utf8), with: member)
+                #expect(try await rig.clients[0].call(LedgerAPI.submit, SubmitRequest(transaction: note, wait: true), deadline: .seconds(20)).committed)
+            }
+            let fourth = P256TransactionVerifier.sign(payload: Data("note 3 \(UUID())".utf8), with: member)
+            let overRate = await failure { try await rig.clients[0].call(LedgerAPI.submit, SubmitRequest(transaction: fourth, wait: true), deadline: .seconds(10)) }
+            #expect(overRate?.code == .resourceExhausted && overRate?.message.contains("rate") == true, "\(String(describing: overRate))")
+
+            // With two of four data centers stopped nothing commits: a submitter's accepted transactions stay in flight.
+            for node in rig.nodes[2...] { _ = await node.stop() }
+            let waiting = try rig.dataCenterKey(2)
+            for number in 0..<2 {
+                let note = P256TransactionVerifier.sign(payload: Data("waiting \(number) \(UUID())".utf8), with: waiting)
+                #expect(try await rig.clients[0].call(LedgerAPI.submit, SubmitRequest(transaction: note), deadline: .seconds(10)).committed == false)
+            }
+            let third = P256TransactionVerifier.sign(payload: Data("waiting 2 \(UUID())".utf8), with: waiting)
+            let overInFlight = await failure { try await rig.clients[0].call(LedgerAPI.submit, SubmitRequest(transaction: third), deadline: .seconds(10)) }
+            #expect(overInFlight?.code == .resourceExhausted && overInFlight?.message.contains("in flight") == true, "\(String(describing: overInFlight))")
+        }
+    }
+
     @Test("bad input gets its code and changes nothing: a forged signature (16), an oversized payload (3), a bad id (3), a height past the end")
     func badInput() async throws {
         let rig = try await LedgerRig()
         try await stopping(rig.stop) {
             let client = rig.clients[1]
-            let key = P256.Signing.PrivateKey()
+            // A data center's key: only members write notes.
+            let key = try rig.dataCenterKey(2)
             let good = P256TransactionVerifier.sign(payload: Data("good".utf8), with: key)
             let forged = Transaction(payload: Data("forged".utf8), submitter: good.submitter, signature: good.signature)
             #expect(await code { try await client.call(LedgerAPI.submit, SubmitRequest(transaction: forged, wait: true)) } == 16)
@@ -133,8 +179,11 @@ struct LedgerProcessTests {
             // Without wait the reply means accepted (checked and on disk), and the commit follows.
             let accepted = try await client.call(LedgerAPI.submit, SubmitRequest(transaction: good))
             #expect(!accepted.committed && accepted.transactionId == good.id.hex)
-            try await rig.eventually("the accepted transaction commits") {
-                (try? await rig.clients[3].call(LedgerAPI.getTransaction, TransactionQuery(transactionId: good.id.hex)))?.committed == true
+            try await rig.eventually("the accepted transaction commits at every data center") {
+                for client in rig.clients {
+                    guard (try? await client.call(LedgerAPI.getTransaction, TransactionQuery(transactionId: good.id.hex)))?.committed == true else { return false }
+                }
+                return true
             }
             // Neither refused transaction reached any block.
             for node in 0..<4 {
@@ -150,7 +199,7 @@ struct LedgerProcessTests {
     func replicaCrash() async throws {
         let rig = try await LedgerRig()
         try await stopping(rig.stop) {
-            let load = SteadyLoad(through: Array(rig.clients[0...1]))
+            let load = SteadyLoad(through: Array(rig.clients[0...1]), keys: try rig.dataCenterKeys())
             try await rig.eventually("20 transactions are committed") { load.count >= 20 }
 
             _ = await rig.nodes[2].stop(signal: SIGKILL)
@@ -178,7 +227,7 @@ struct LedgerProcessTests {
         let rig = try await LedgerRig()
         try await stopping(rig.stop) {
             #expect(try await rig.status(1).primary == 0)
-            let load = SteadyLoad(through: Array(rig.clients[1...3]))
+            let load = SteadyLoad(through: Array(rig.clients[1...3]), keys: try rig.dataCenterKeys())
             try await rig.eventually("20 transactions are committed") { load.count >= 20 }
 
             _ = await rig.nodes[0].stop(signal: SIGKILL)
@@ -208,7 +257,7 @@ struct LedgerProcessTests {
     func alteredBlock() async throws {
         let rig = try await LedgerRig()
         try await stopping(rig.stop) {
-            let load = SteadyLoad(through: [rig.clients[0]])
+            let load = SteadyLoad(through: [rig.clients[0]], keys: try rig.dataCenterKeys())
             try await rig.eventually("10 transactions are committed") { load.count >= 10 }
             await load.stop()
             let node = rig.nodes[1]
@@ -238,6 +287,16 @@ struct LedgerProcessTests {
             #expect(caught.status == 1)
             #expect(caught.output.contains("ALTERED at height 2"), "\(caught.output)\(caught.error)")
         }
+    }
+}
+
+/// The error a call fails with (nil if it succeeds).
+func failure<Response>(_ call: () async throws -> Response) async -> RPCError? {
+    do {
+        _ = try await call()
+        return nil
+    } catch {
+        return error as? RPCError
     }
 }
 

@@ -54,8 +54,8 @@ struct MembershipProcessTests {
                 return statuses.allSatisfy { ($0?.height ?? 0) >= activation && $0?.dataCenters == 5 } && statuses[0]?.seat == 4
             }
 
-            // Uploaded to the newcomer: ordered and certified by the five.
-            let transaction = P256TransactionVerifier.sign(payload: Data("after the change".utf8), with: P256Keys.fresh())
+            // Uploaded to the newcomer, as a member (its own key, a seat now): ordered and certified by the five.
+            let transaction = P256TransactionVerifier.sign(payload: Data("after the change".utf8), with: key)
             let reply = try await client.call(LedgerAPI.submit, SubmitRequest(transaction: transaction, wait: true), deadline: .seconds(20))
             let height = try #require(reply.height)
             #expect(reply.committed && height > activation)
@@ -95,11 +95,11 @@ struct MembershipProcessTests {
                 let gone = try? await rig.status(3)
                 return remaining.allSatisfy { ($0?.height ?? 0) >= second && $0?.dataCenters == 4 } && gone?.seat == -1
             }
-            let late = P256TransactionVerifier.sign(payload: Data("after the removal".utf8), with: P256Keys.fresh())
+            let late = P256TransactionVerifier.sign(payload: Data("after the removal".utf8), with: founders[0])
             let lateReply = try await rig.clients[1].call(LedgerAPI.submit, SubmitRequest(transaction: late, wait: true), deadline: .seconds(20))
             #expect(lateReply.committed && (lateReply.height ?? 0) > second)
             // The removed data center refuses uploads (it orders nothing) but still downloads the chain.
-            let refused = P256TransactionVerifier.sign(payload: Data("to the removed one".utf8), with: P256Keys.fresh())
+            let refused = P256TransactionVerifier.sign(payload: Data("to the removed one".utf8), with: founders[0])
             #expect(await code { try await rig.clients[3].call(LedgerAPI.submit, SubmitRequest(transaction: refused, wait: true), deadline: .seconds(5)) } == 14)
             try await rig.eventually("the removed data center follows the chain") {
                 ((try? await rig.status(3))?.height ?? 0) >= (lateReply.height ?? .max)
@@ -114,7 +114,7 @@ struct MembershipProcessTests {
             #expect(rewound.status == 0, "\(rewound.error)")
             try rig.nodes[1].start()
             try await rig.nodes[1].waitHealthy()
-            let afterRestart = P256TransactionVerifier.sign(payload: Data("after a restart".utf8), with: P256Keys.fresh())
+            let afterRestart = P256TransactionVerifier.sign(payload: Data("after a restart".utf8), with: founders[1])
             let restartedReply = try await rig.clients[1].call(LedgerAPI.submit, SubmitRequest(transaction: afterRestart, wait: true), deadline: .seconds(30))
             #expect(restartedReply.committed && (restartedReply.height ?? 0) > (lateReply.height ?? .max))
             let restartedStatus = try await rig.status(1)

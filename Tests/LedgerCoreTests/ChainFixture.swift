@@ -56,7 +56,8 @@ enum Entries {
         P256TransactionVerifier.sign(payload: entry.encoded(), with: key)
     }
 
-    static func note(_ text: String) -> Transaction {
-        P256TransactionVerifier.sign(payload: Data(text.utf8), with: P256.Signing.PrivateKey())
+    /// An opaque note; the rules record one only from a data center's key (`by`).
+    static func note(_ text: String, by key: P256.Signing.PrivateKey = P256.Signing.PrivateKey()) -> Transaction {
+        P256TransactionVerifier.sign(payload: Data(text.utf8), with: key)
     }
 }

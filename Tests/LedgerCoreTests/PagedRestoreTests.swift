@@ -13,7 +13,7 @@ struct PagedRestoreTests {
         var configuration = Consensus.Configuration(replicaCount: 4)
         configuration.checkpointInterval = 4
         var chain = ChainBuilder()
-        for height in 1...11 { chain.append([Entries.note("block \(height)"), Entries.note("more \(height)")], by: centers, signers: [0, 2, 3]) }
+        for height in 1...11 { chain.append([Entries.note("block \(height)", by: centers.keys[0]), Entries.note("more \(height)", by: centers.keys[2])], by: centers, signers: [0, 2, 3]) }
         let waiting = [Entries.note("waiting"), Entries.note("also waiting")]
         let records: [PersistedRecord] = [
             .snapshot(Snapshot(view: 2, viewChange: nil, newView: nil, prePrepares: [], prepared: [], transactions: [waiting[0]])),

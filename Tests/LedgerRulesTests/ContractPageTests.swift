@@ -18,6 +18,7 @@ struct ContractPageTests {
                 order += 1
                 let contract = try members.contract(order: "o-\(order)")
                 let transaction = Chain.transaction(.contract(contract), by: P256.Signing.PrivateKey())
+                chain.rules.enterBlock(height: UInt64(height), timestamp: chain.time)
                 #expect(chain.rules.apply(transaction, at: TransactionLocation(height: UInt64(height), index: index)) == nil)
             }
         }

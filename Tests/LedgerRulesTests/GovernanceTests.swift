@@ -177,8 +177,8 @@ struct GovernanceTests {
         let late = chain.vote(id, true, by: 2, at: openedAt + 11)
         #expect(late?.code == .failedPrecondition)
         // Expiry is recorded by the next transaction the block at that height takes (a refused one
-        // should change nothing; see LedgerRecordingTests), here an opaque note.
-        #expect(chain.apply(P256TransactionVerifier.sign(payload: Data("note".utf8), with: P256.Signing.PrivateKey()), at: openedAt + 11) == nil)
+        // should change nothing; see LedgerRecordingTests), here a data center's opaque note.
+        #expect(chain.apply(P256TransactionVerifier.sign(payload: Data("note".utf8), with: chain.dataCenters[3].key), at: openedAt + 11) == nil)
         let record = try #require(chain.rules.proposals[id])
         #expect(record.status == .expired)
         #expect(record.decidedAt == openedAt + 10)

@@ -8,15 +8,15 @@ import Testing
 
 @Suite("The stateless check every data center runs before ordering a transaction")
 struct LedgerEntryCheckTests {
-    static func check(_ members: Members, revoked: Set<String> = []) -> LedgerEntryCheck {
+    static func check(_ members: Members) -> LedgerEntryCheck {
         let cache = members.certificates
-        return LedgerEntryCheck(certificates: { cache }, isRevoked: { revoked.contains($0) })
+        return LedgerEntryCheck(certificates: { cache })
     }
 
-    @Test("without the CA (registry not reached yet) a contract waits: 14; votes and notes need no CA")
+    @Test("without the CA (registry not reached yet) a contract or a member's note waits: 14; votes and opaque notes need no CA")
     func noAuthorityYet() throws {
         let members = try Members()
-        let check = LedgerEntryCheck(certificates: { nil }, isRevoked: { _ in false })
+        let check = LedgerEntryCheck(certificates: { nil })
         let submitter = P256.Signing.PrivateKey()
         let contract = Chain.transaction(.contract(try members.contract(order: "o-1")), by: submitter)
         #expect(check.problem(contract)?.code == .unavailable)
@@ -24,6 +24,8 @@ struct LedgerEntryCheckTests {
         #expect(check.problem(amendment)?.code == .unavailable)
         #expect(check.problem(Chain.transaction(.vote(Vote(proposalId: "ab", approve: true)), by: submitter)) == nil)
         #expect(check.problem(P256TransactionVerifier.sign(payload: Data("note".utf8), with: submitter)) == nil)
+        let note = try MemberNote(certificate: try #require(members.consumer.certificate), note: Data("meter".utf8))
+        #expect(check.problem(Chain.transaction(.note(note), by: members.consumer.privateKey))?.code == .unavailable)
     }
 
     @Test("a contract signed by all five parties with certificates from the CA passes")
@@ -43,12 +45,35 @@ struct LedgerEntryCheckTests {
         #expect(Self.check(members).problem(transaction)?.code == .unauthenticated)
     }
 
-    @Test("a revoked party refuses the contract with 7; the same contract passes when no one is revoked")
+    @Test("revocations are not the check's: it passes a revoked party's contract, and the rules refuse it (7) once the chain records the revocation")
     func revokedParty() throws {
         let members = try Members()
         let transaction = Chain.transaction(.contract(try members.contract(order: "o-1")), by: P256.Signing.PrivateKey())
-        #expect(Self.check(members, revoked: [members.consumer.memberID]).problem(transaction)?.code == .permissionDenied)
-        #expect(Self.check(members, revoked: ["m-someone-else"]).problem(transaction) == nil)
+        #expect(Self.check(members).problem(transaction) == nil)
+        var chain = Chain()
+        let revoke = try chain.propose(.revokeMember(memberId: members.consumer.memberID))
+        chain.approve(revoke, by: 0..<3)
+        #expect(chain.apply(transaction)?.code == .permissionDenied)
+    }
+
+    @Test("time is not the check's either: a contract passes before ordering whatever the clock; a block stamped after a party's certificate ends refuses it (16), one stamped before records it")
+    func certificateTime() throws {
+        let end = Date(timeIntervalSinceNow: 3_600)
+        let members = try Members.withConsumer(validUntil: end)
+        let transaction = Chain.transaction(.contract(try members.contract(order: "o-3")), by: P256.Signing.PrivateKey())
+        #expect(Self.check(members).problem(transaction) == nil)
+        var late = Chain()
+        late.time = UInt64((end.timeIntervalSince1970 + 1) * 1_000)
+        #expect(late.apply(transaction)?.code == .unauthenticated)
+        var early = Chain()
+        #expect(early.apply(transaction) == nil)
+    }
+
+    @Test("a contract whose parties' certificates are never valid at one time is refused with 16 before ordering")
+    func disjointCertificates() throws {
+        let members = try Members.withConsumer(validUntil: Date(timeIntervalSinceNow: -3 * 24 * 3_600))
+        let transaction = Chain.transaction(.contract(try members.contract(order: "o-4")), by: P256.Signing.PrivateKey())
+        #expect(Self.check(members).problem(transaction)?.code == .unauthenticated)
     }
 
     @Test("a transaction whose submitter signature does not verify is refused with 16 before anything else")
@@ -65,7 +90,7 @@ struct LedgerEntryCheckTests {
         let swappedPayload = Transaction(payload: vote.payload, submitter: good.submitter, signature: good.signature)
         #expect(Self.check(members).problem(swappedPayload)?.code == .unauthenticated)
         // Even without the CA: the submitter's signature comes first.
-        #expect(LedgerEntryCheck(certificates: { nil }, isRevoked: { _ in false }).problem(wrongSigner)?.code == .unauthenticated)
+        #expect(LedgerEntryCheck(certificates: { nil }).problem(wrongSigner)?.code == .unauthenticated)
         #expect(Self.check(members).problem(good) == nil)
     }
 

@@ -102,10 +102,14 @@ struct Chain {
         P256TransactionVerifier.sign(payload: entry.encoded(), with: key)
     }
 
-    /// Applies `transaction` at `height` (the next block by default), index 0.
+    /// The blocks' timestamp: now, when every fixture certificate is valid.
+    var time = UInt64(Date().timeIntervalSince1970 * 1_000)
+
+    /// Applies `transaction` at `height` (the next block by default, stamped `time`), index 0.
     @discardableResult
     mutating func apply(_ transaction: Transaction, at height: UInt64? = nil) -> TransactionRejection? {
         self.height = height ?? self.height + 1
+        rules.enterBlock(height: self.height, timestamp: time)
         let location = TransactionLocation(height: self.height, index: 0)
         log.append((transaction, location))
         return rules.apply(transaction, at: location)

@@ -36,10 +36,10 @@ struct LedgerRecordingTests {
         #expect(chain.rules.contracts.isEmpty)
     }
 
-    @Test("a payload that is not a JSON object is an opaque note, recorded as it is")
+    @Test("a payload that is not a JSON object is an opaque note, recorded as it is (from a data center's key: see NoteAdmissionTests)")
     func opaqueNote() {
         var chain = Chain()
-        #expect(chain.apply(P256TransactionVerifier.sign(payload: Data("hello".utf8), with: P256.Signing.PrivateKey())) == nil)
+        #expect(chain.apply(P256TransactionVerifier.sign(payload: Data("hello".utf8), with: chain.dataCenters[0].key)) == nil)
         #expect(chain.rules.notes == 1)
     }
 
@@ -151,6 +151,8 @@ struct LedgerRecordingTests {
         var replayOutcomes: [TransactionRejection?] = []
         var original = LedgerRules(policy: chain.rules.policy, founders: chain.dataCenters.map(\.seat))
         for (transaction, location) in chain.log {
+            original.enterBlock(height: location.height, timestamp: chain.time)
+            replay.enterBlock(height: location.height, timestamp: chain.time)
             outcomes.append(original.apply(transaction, at: location))
             replayOutcomes.append(replay.apply(transaction, at: location))
         }

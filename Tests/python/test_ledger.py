@@ -46,7 +46,8 @@ def b64e(data: bytes) -> str:
 
 @pytest.fixture
 def ledger(bin_dir, tmp_path, zmq_context):
-    """Four ledger processes with keys from `gridtrade ledger keygen`; yields (rpc endpoints, members.pem)."""
+    """Four ledger processes with keys from `gridtrade ledger keygen`; yields (rpc endpoints, members.pem).
+    The data centers' own keys (node-K.pem beside members.pem) are members' keys: they may write notes."""
     keys = tmp_path / "keys"
     subprocess.run([str(bin_dir / "gridtrade"), "ledger", "keygen", "--data-centers", str(NODES), "--out", str(keys)], check=True, capture_output=True)
     ports = set()
@@ -131,9 +132,14 @@ def verifies(key, signature: bytes, data: bytes) -> bool:
         return False
 
 
+def data_center_key(members, number: int) -> ec.EllipticCurvePrivateKey:
+    """Data center `number`'s own key, from the directory `gridtrade ledger keygen` wrote."""
+    return serialization.load_pem_private_key((members.parent / f"node-{number}.pem").read_bytes(), password=None)
+
+
 def test_python_signed_transaction_commits_in_a_chain_python_can_check(ledger, zmq_context):
     rpc, members = ledger
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = data_center_key(members, 2)  # only members write notes
     payload = json.dumps({"contract": "c-42", "nonce": uuid.uuid4().hex}).encode()
     transaction, tx_id = sign_transaction(key, payload)
 
@@ -175,6 +181,16 @@ def test_python_signed_transaction_commits_in_a_chain_python_can_check(ledger, z
     forged = b64d(blocks[-1]["certificate"]["signatures"][0]["signature"])
     assert not verifies(dc_keys[(blocks[-1]["certificate"]["signatures"][0]["replica"] + 1) % NODES], forged,
                         b"GRIDTRADE-BLOCK-V1\x00" + previous)
+
+
+def test_a_note_from_a_key_that_is_no_members_is_refused_with_7(ledger, zmq_context):
+    rpc, _ = ledger
+    transaction, tx_id = sign_transaction(ec.generate_private_key(ec.SECP256R1()), b"16 KiB of anything")
+    client = Client(zmq_context, rpc[0])
+    code, body = client.call("Ledger/Submit", {"transaction": transaction, "wait": True})
+    assert code == 7, body
+    code, _ = client.call("Ledger/GetTransaction", {"transaction_id": tx_id})
+    assert code == 5
 
 
 def test_a_signature_over_other_bytes_is_refused_with_16(ledger, zmq_context):

@@ -45,8 +45,8 @@ struct ContractBench: AsyncParsableCommand {
         let endpoints = try await BenchCluster.up(binaries: binaries, home: home, nodes: nodes, portOffset: portOffset)
         let parties = try await BenchParties.admit(home: home)
         log("drafting and signing \(contracts + 100) contracts")
-        let transactions = try parties.contracts(contracts + 100)
-        try await parties.waitForTrust(endpoint: endpoints[0], probe: transactions[0])
+        let transactions = try parties.contracts(contracts + 100, uploaders: clients)
+        try await BenchMembers.waitForTrust(endpoint: endpoints[0], probe: transactions[0])
         let warmUp = try await LedgerLoad.run(endpoints: endpoints, transactions: Array(transactions.prefix(100)).dropFirst().map { $0 }, clients: min(clients, 99))
         guard warmUp.failed == 0 else { throw BenchFailure("\(warmUp.failed) warm-up contracts were refused; logs in \(home.path)/logs") }
         let outcome = try await LedgerLoad.run(endpoints: endpoints, transactions: Array(transactions.dropFirst(100)), clients: clients)
@@ -82,38 +82,20 @@ struct BenchParties {
     let dispatchCenter: MemberSigner
 
     static func admit(home: URL) async throws -> BenchParties {
-        let processes = try ClusterHome(home.path).loadState()?.processes ?? []
-        guard let registry = processes.first(where: { $0.spec.executable == "registry" })?.spec.rpcEndpoint,
-              let keyPath = processes.first(where: { $0.spec.executable == "review" })?.spec.environment["GRIDTRADE_SIGNING_KEY"]
-        else { throw BenchFailure("the benchmark cluster has no registry or no trading-center key") }
-        let client = try RPCClient(endpoint: registry)
-        defer { client.close() }
-        let key = try MemberKey.readPrivateKey(from: keyPath)
-        let id = MemberIDs.derive(key.publicKey)
-        guard let pem = try await client.call(RegistryAPI.getMember, MemberQuery(memberId: id)).certificate else { throw BenchFailure("the trading center has no certificate") }
-        let tradingCenter = MemberSigner(memberID: id, privateKey: key, certificate: try CertificatePEM.decode(pem))
-        func admit(_ role: Role, _ name: String) async throws -> MemberSigner {
-            let key = MemberKey.generate()
-            let id = MemberIDs.derive(key.publicKey)
-            let request = RegisterRequest(
-                role: role, legalName: name, licence: "BENCH-\(name)-\(id.prefix(8))", contact: "bench",
-                generator: role == .generator ? GeneratorDetails(bus: 2, pmin: 0, pmax: 1_000, a: 0.01, b: 8, c: 0, k: 1.2) : nil,
-                consumer: role == .consumer ? ConsumerDetails(bus: 5, maxDemandMw: 1_000) : nil
-            )
-            _ = try await client.call(RegistryAPI.register, request, signer: MemberSigner(memberID: id, privateKey: key, certificate: nil))
-            let approved = try await client.call(RegistryAPI.approve, MemberDecision(memberId: id), signer: tradingCenter)
-            guard let pem = approved.certificate else { throw BenchFailure("\(name) was approved without a certificate") }
-            return MemberSigner(memberID: id, privateKey: key, certificate: try CertificatePEM.decode(pem))
-        }
+        let registry = try await BenchRegistry.open(home: home)
+        defer { registry.close() }
         return BenchParties(
-            consumer: try await admit(.consumer, "consumer"), generator: try await admit(.generator, "generator"),
-            gridCompany: try await admit(.gridCompany, "grid"), tradingCenter: tradingCenter, dispatchCenter: try await admit(.dispatchCenter, "dispatch")
+            consumer: try await registry.admit(.consumer, "consumer"), generator: try await registry.admit(.generator, "generator"),
+            gridCompany: try await registry.admit(.gridCompany, "grid"), tradingCenter: registry.tradingCenter,
+            dispatchCenter: try await registry.admit(.dispatchCenter, "dispatch")
         )
     }
 
-    /// Contracts as the trading center drafts them (one month, sealed to the five), signed by all five,
-    /// each uploaded by the consumer.
-    func contracts(_ count: Int) throws -> [Transaction] {
+    /// Contracts as the trading center drafts them (one month, sealed to the five), signed by all
+    /// five, contract i uploaded by uploader i mod `uploaders` (anyone may upload a contract; each
+    /// uploader has its own limits at a data center, so each client gets one).
+    func contracts(_ count: Int, uploaders: Int) throws -> [Transaction] {
+        let uploaderKeys = (0..<max(1, uploaders)).map { _ in P256.Signing.PrivateKey() }
         let signers = [consumer, generator, gridCompany, tradingCenter, dispatchCenter]
         let parties = [
             ContractParty(member: consumer.memberID, role: .consumer), ContractParty(member: generator.memberID, role: .generator),
@@ -132,22 +114,7 @@ struct BenchParties {
             )
             var contract = try ContractDraft.make(terms: terms, parties: parties, keys: keys, draftedAtMs: Int64(Date().timeIntervalSince1970 * 1000))
             for signer in signers { contract = try ContractSigning.sign(contract, by: signer) }
-            return P256TransactionVerifier.sign(payload: LedgerEntry.contract(contract).encoded(), with: consumer.privateKey)
-        }
-    }
-
-    /// The data centers refuse contracts (14) until they have the registry's CA: submit the probe until one takes it.
-    func waitForTrust(endpoint: String, probe: Transaction) async throws {
-        let client = try RPCClient(endpoint: endpoint)
-        defer { client.close() }
-        let deadline = ContinuousClock.now + .seconds(30)
-        while true {
-            do {
-                _ = try await client.call(LedgerAPI.submit, SubmitRequest(transaction: probe, wait: true), deadline: .seconds(10))
-                return
-            } catch let error as RPCError where error.code == .unavailable && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(200))
-            }
+            return P256TransactionVerifier.sign(payload: LedgerEntry.contract(contract).encoded(), with: uploaderKeys[index % uploaderKeys.count])
         }
     }
 }

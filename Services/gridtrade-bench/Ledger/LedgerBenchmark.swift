@@ -12,11 +12,13 @@ struct LedgerBench: AsyncParsableCommand {
         abstract: "Ledger throughput and commit latency (4 and 7 data centers) against etcd and the machine's bound.",
         discussion: """
             Each cluster is started with `gridtrade up --data-centers N` in a home of its own (ports moved by
-            --port-offset) and stopped afterwards. Clients submit 300-byte transactions signed with P-256 and
-            wait for each commit (`Ledger/Submit` with wait); etcd takes 300-byte puts through its v3 JSON
+            --port-offset) and stopped afterwards. Each client is a member admitted at the cluster's registry and
+            submits 300-byte notes with its certificate, signed with P-256, waiting for each commit (`Ledger/Submit` with wait); etcd takes 300-byte puts through its v3 JSON
             gateway from the same number of clients. --json prints one object per system:
             {"system", "nodes", "transactions", "committed_per_s", "latency_ms": {"p50", "p99"}, "failed"}.
-            """
+            `gridtrade-bench ledger soak` is the memory soak (see its --help).
+            """,
+        subcommands: [SoakBench.self]
     )
 
     @Option(help: "Transactions (and etcd puts) per system.") var transactions: Int = 4_000
@@ -35,14 +37,17 @@ struct LedgerBench: AsyncParsableCommand {
         // Kept when something failed: the logs are what explains it.
         defer { if finished { try? FileManager.default.removeItem(at: scratch) } }
         var results: [LoadResult] = []
-        let load = LedgerLoad.transactions(transactions + 200)
         for count in nodes {
             log("ledger: \(count) data centers, \(transactions) transactions, \(clients) clients")
             let home = scratch.appendingPathComponent("ledger-\(count)")
             defer { BenchCluster.down(binaries: binaries, home: home) }
             let endpoints = try await BenchCluster.up(binaries: binaries, home: home, nodes: count, portOffset: portOffset)
+            // Only members write notes, each within its own limits: one member per client.
+            let members = try await BenchMembers.admit(clients, home: home)
+            let load = try LedgerLoad.transactions(transactions + 201, members: members)
+            try await BenchMembers.waitForTrust(endpoint: endpoints[0], probe: load[transactions + 200])
             _ = try await LedgerLoad.run(endpoints: endpoints, transactions: Array(load.prefix(200)), clients: min(clients, 200))
-            let outcome = try await LedgerLoad.run(endpoints: endpoints, transactions: Array(load.dropFirst(200)), clients: clients)
+            let outcome = try await LedgerLoad.run(endpoints: endpoints, transactions: Array(load[200..<(transactions + 200)]), clients: clients)
             results.append(LoadResult(system: "gridtrade ledger (PBFT)", nodes: count, outcome: outcome))
         }
         if etcd != "none" {

@@ -1,20 +1,19 @@
 import Bus
 import Consensus
+import Credentials
 import Crypto
 import Foundation
 import LedgerKit
 
 /// Clients submitting signed transactions to a ledger cluster, each waiting for its commit.
 enum LedgerLoad {
-    /// `count` transactions with 300-byte payloads, signed beforehand by a few client keys (signing is the client's cost, not the ledger's).
-    static func transactions(_ count: Int) -> [Transaction] {
-        let keys = (0..<8).map { _ in P256.Signing.PrivateKey() }
-        return (0..<count).map { index in
-            var payload = Data(count: 300)
-            payload.withUnsafeMutableBytes { bytes in
-                for offset in 0..<bytes.count { bytes[offset] = UInt8.random(in: 0...255) }
-            }
-            return P256TransactionVerifier.sign(payload: payload, with: keys[index % keys.count])
+    /// `count` notes of 300 bytes, signed beforehand (signing is the client's cost, not the
+    /// ledger's): note i by member i mod `members.count`, so with one member per client each
+    /// member has one transaction in flight at a time.
+    static func transactions(_ count: Int, members: [MemberSigner]) throws -> [Transaction] {
+        let run = UUID().uuidString.prefix(8)
+        return try (0..<count).map { index in
+            try BenchMembers.note("bench \(run) \(index)", bytes: 300, by: members[index % members.count])
         }
     }
 

@@ -1,0 +1,109 @@
+@testable import Consensus
+import Foundation
+import Testing
+
+/// Issue 13, item 6: what a consensus core keeps per transaction stays bounded however long the
+/// ledger runs.
+@Suite("A core's memory is bounded: a window of executed ids, and the primary's proposed set")
+struct BoundedMemoryTests {
+    @Test("after 1,200 blocks a core remembers the ids of a recent window of them, not of all")
+    func executedWindow() {
+        var cluster = CheapCluster()
+        let total = 1_200
+        for number in 0..<total {
+            cluster.submit(CheapCluster.transaction(number), to: number % 4)
+            cluster.run(for: 20)
+        }
+        cluster.run(for: 500)
+        #expect(cluster.replicas.allSatisfy { $0.executedHeight >= UInt64(total) }, "heights \(cluster.replicas.map(\.executedHeight))")
+        for replica in cluster.replicas {
+            #expect(replica.executedTransactions.count < total / 2, "\(replica.id) remembers \(replica.executedTransactions.count) executed ids")
+        }
+    }
+
+    @Test("without a view change the primary's set of proposed ids holds only what is still in flight")
+    func proposedBounded() {
+        var cluster = CheapCluster()
+        for number in 0..<600 {
+            cluster.submit(CheapCluster.transaction(number), to: 0)
+            cluster.run(for: 20)
+        }
+        cluster.run(for: 500)
+        #expect(cluster.replicas[0].view == 0 && cluster.replicas[0].isPrimary)
+        for replica in cluster.replicas {
+            #expect(replica.proposed.count <= replica.pending.count + cluster.configuration.maxBatchSize, "\(replica.id) keeps \(replica.proposed.count) proposed ids")
+        }
+    }
+}
+
+/// Four cores that sign with their index (no cryptography: these tests count memory, not forgeries),
+/// on a FIFO network in virtual time.
+struct CheapCluster {
+    struct IndexSigner: MessageSigner {
+        let index: Int
+        func sign(_ bytes: Data) -> Data { Data([UInt8(index)]) }
+    }
+
+    struct IndexVerifier: SignatureVerifier {
+        let replicaCount: Int
+        func isValid(signature: Data, of bytes: Data, by replica: ReplicaID) -> Bool { signature == Data([UInt8(replica.index)]) }
+    }
+
+    struct AnyTransaction: TransactionVerifier {
+        func problem(_ transaction: Transaction) -> TransactionRejection? { nil }
+    }
+
+    let configuration = Configuration(replicaCount: 4, batchDelay: 5, viewChangeTimeout: 1_000, statusInterval: 100)
+    var replicas: [Replica]
+    var stores: [[CommittedBlock]] = Array(repeating: [], count: 4)
+    private var inFlight: [(to: Int, message: SignedMessage)] = []
+    var now: UInt64 = 1_800_000_000_000
+
+    init() {
+        let configuration = self.configuration
+        replicas = (0..<4).map { index in
+            Replica(
+                configuration: configuration, id: ReplicaID(index), signer: IndexSigner(index: index), verifier: IndexVerifier(replicaCount: 4),
+                transactionVerifier: AnyTransaction()
+            )
+        }
+    }
+
+    static func transaction(_ number: Int) -> Transaction {
+        Transaction(payload: Data("transaction \(number)".utf8), submitter: Data([1]), signature: Data())
+    }
+
+    mutating func handle(_ input: Input, at index: Int) {
+        for action in replicas[index].handle(input) {
+            switch action {
+            case let .send(to, message): inFlight.append((to.index, message))
+            case let .broadcast(message): for peer in replicas.indices where peer != index { inFlight.append((peer, message)) }
+            case let .committed(block): stores[index].append(block)
+            case let .loadBlocks(peer, range):
+                handle(.blocksLoaded(for: peer, stores[index].filter { $0.height >= range.from && $0.height <= range.through }), at: index)
+            default: continue
+            }
+        }
+    }
+
+    mutating func deliverAll() {
+        while !inFlight.isEmpty {
+            let (to, message) = inFlight.removeFirst()
+            handle(.message(message), at: to)
+        }
+    }
+
+    mutating func run(for duration: UInt64) {
+        let end = now + duration
+        while now < end {
+            now += 10
+            for index in replicas.indices { handle(.tick(nowMilliseconds: now), at: index) }
+            deliverAll()
+        }
+    }
+
+    mutating func submit(_ transaction: Transaction, to index: Int) {
+        handle(.submit(transaction), at: index)
+        deliverAll()
+    }
+}
