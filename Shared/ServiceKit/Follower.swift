@@ -57,7 +57,7 @@ public struct Follower<Source: FollowerSource>: Service {
     public func run() async throws {
         // One pending wake is enough: a drain reads everything there is when it starts.
         let (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 for wake in wakes {
                     group.addTask { await listen(wake) { signal.yield() } }
