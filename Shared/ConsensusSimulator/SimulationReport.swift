@@ -51,7 +51,7 @@ public struct SimulationReport: Sendable, Codable {
 
     public var passed: Bool { violations.isEmpty }
 
-    public var reproduce: String { "gridtrade sim --seed \(seed) --nodes \(nodes)" }
+    public var reproduce: String { "gridtrade sim --seed \(seed) --data-centers \(nodes)" }
 
     public var failureMessage: String {
         "seed \(seed), \(nodes) nodes [\(scenario)]: \(violations.map(\.description).joined(separator: "; ")). Reproduce: \(reproduce)"

@@ -3,7 +3,7 @@ import Testing
 
 /// The seeded fault simulator, on every seed: safety, agreement, certificates, client answers and
 /// liveness must hold, across membership changes. A failing seed is reproduced, with its scenario
-/// printed, by `gridtrade sim --seed N --nodes 4|7`.
+/// printed, by `gridtrade sim --seed N --data-centers 4|7`.
 @Suite("Seeded simulation")
 struct SimulationTests {
     @Test("4 data centers, 1,000 seeds", arguments: 0..<UInt64(1_000))

@@ -8,7 +8,7 @@ struct SimCommand: ParsableCommand {
         commandName: "sim",
         abstract: "Run the seeded PBFT fault simulator and check safety, agreement, certificates, client answers and liveness.",
         discussion: """
-            Each seed picks its faults (Byzantine nodes that equivocate, send garbage, stay silent, \
+            Each seed picks its faults (Byzantine data centers that equivocate, send garbage, stay silent, \
             lag, replay stale or forged view changes and new-views, or split a new-view; crashes and \
             restarts; partitions; data centers admitted and removed; clock skew; drops, duplicates \
             and delays) exactly as ConsensusTests does, so a failing test seed is replayed here. Exit \
@@ -21,7 +21,7 @@ struct SimCommand: ParsableCommand {
     @Option(help: "First seed.")
     var seed: UInt64
 
-    @Option(help: "Data centers: 4 or 7.")
+    @Option(name: .customLong("data-centers"), help: "Data centers: 4 or 7.")
     var nodes: Int = 4
 
     @Option(help: "How many consecutive seeds to run from --seed.")
@@ -43,7 +43,7 @@ struct SimCommand: ParsableCommand {
     var mix = false
 
     func validate() throws {
-        guard nodes == 4 || nodes == 7 else { throw ValidationError("--nodes must be 4 or 7") }
+        guard nodes == 4 || nodes == 7 else { throw ValidationError("--data-centers must be 4 or 7") }
         guard !unbound || staleMembership else { throw ValidationError("--unbound goes with --stale-membership") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
     }
