@@ -134,7 +134,8 @@ struct MatchingProcessTests {
         let rig = try await MarketRig()
         let subscriber = try EventSubscriber(endpoint: rig.matching.eventsEndpoint, rpc: rig.client)
         let cleared = subscriber.subscribe(MatchingAPI.roundCleared)
-        let round = try await rig.client.call(MatchingAPI.openRound, OpenRoundRequest(month: "2026-12", durationMs: 1_500), signer: rig.consumer)
+        // Long enough for three signed offers on a loaded CI machine; the round closes by its deadline only.
+        let round = try await rig.client.call(MatchingAPI.openRound, OpenRoundRequest(month: "2026-12", durationMs: 8_000), signer: rig.consumer)
         #expect(round.demandMwh == 160 && round.status == .open)
         // One open round per consumer and month.
         #expect(await code { try await rig.client.call(MatchingAPI.openRound, OpenRoundRequest(month: "2026-12", durationMs: 1_500), signer: rig.consumer) } == 9)
@@ -142,7 +143,7 @@ struct MatchingProcessTests {
         // Consumers do not offer.
         #expect(await code { try await rig.client.call(MatchingAPI.submitOffer, .init(roundId: round.id, minMwh: 1, maxMwh: 2, a: 0.01, b: 8, c: 0, k: 1.2), signer: rig.consumer) } == 7)
 
-        let event = try await firstEvent(cleared, timeout: .seconds(15))
+        let event = try await firstEvent(cleared, timeout: .seconds(60))
         let outcome = try #require(event.body.outcome)
         #expect(event.body.id == round.id && event.body.status == .cleared)
         #expect(outcome.clearingPrice == Decimal(string: "14.16"))
@@ -165,7 +166,8 @@ struct MatchingProcessTests {
     @Test("kill -9 mid-round loses no acknowledged offer; the restarted service clears the round")
     func restartMidRound() async throws {
         let rig = try await MarketRig()
-        let round = try await rig.client.call(MatchingAPI.openRound, OpenRoundRequest(month: "2026-12", durationMs: 4_000), signer: rig.consumer)
+        // Long enough to kill, restart and offer again on a loaded CI machine before the deadline.
+        let round = try await rig.client.call(MatchingAPI.openRound, OpenRoundRequest(month: "2026-12", durationMs: 15_000), signer: rig.consumer)
         _ = try await rig.offer("GU1", round: round.id)
         _ = try await rig.offer("GU2", round: round.id)
         await rig.matching.stop(signal: SIGKILL)
@@ -184,7 +186,7 @@ struct MatchingProcessTests {
         #expect(third?.offerCount == 3)
         #expect(third?.offers.map(\.generator) == [rig.units["GU3"]!.member], "a generator sees only its own offer")
         var closed = try await client.call(MatchingAPI.getRound, RoundQuery(roundId: round.id))
-        while closed.status == .open, ContinuousClock.now < deadline + .seconds(10) {
+        while closed.status == .open, ContinuousClock.now < deadline + .seconds(40) {
             try await Task.sleep(for: .milliseconds(200))
             closed = try await client.call(MatchingAPI.getRound, RoundQuery(roundId: round.id))
         }
