@@ -9,7 +9,7 @@ let serviceDependencies: [String: [Target.Dependency]] = [
     "registry": ["RegistryCore", "Credentials", "Auth", "Messages", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
     "matching": ["MatchingCore", "Game", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift")],
     "review": [
-        "ReviewCore", "Contracts", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift"),
+        "ReviewCore", "MatchingCore", "Contracts", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
     ],
     "ledger": ["Consensus", "LedgerCore", "LedgerKit", "LedgerRules", "Contracts", "Credentials", "Auth", "RegistryLink", "Messages", .product(name: "Crypto", package: "swift-crypto")],
@@ -121,13 +121,13 @@ let package = Package(
         // The trading center's review rules: members, both parties' signatures, price, period, plan room.
         .target(
             name: "ReviewCore",
-            dependencies: ["GridProtocol", "Credentials", "Messages", .product(name: "X509", package: "swift-certificates")],
+            dependencies: ["GridProtocol", "Credentials", "Messages", "MatchingCore", .product(name: "X509", package: "swift-certificates")],
             path: "Shared/ReviewCore",
             swiftSettings: strict
         ),
         .testTarget(
             name: "ReviewCoreTests",
-            dependencies: ["ReviewCore", "Auth", "Credentials", "Messages", "Bus", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ReviewCore", "MatchingCore", "Auth", "Credentials", "Messages", "Bus", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/ReviewCoreTests",
             swiftSettings: strict
         ),

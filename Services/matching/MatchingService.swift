@@ -51,9 +51,10 @@ struct MatchingService: Sendable {
 
     private func createOrder(_ request: CreateOrderRequest, _ context: RequestContext) async throws -> TradeOrder {
         let caller = try await registry.caller(context, recordingIn: store)
+        let evidence = try PartySignature(authenticated: context)
         let order = try OrderRules.create(
-            request, by: caller.memberID, id: MatchingIDs.order(), nowMs: Date().unixMilliseconds,
-            signature: try PartySignature(authenticated: context)
+            request, by: caller.memberID, id: ConsentIDs.order(createdBy: caller.memberID, nonce: evidence.nonce), nowMs: Date().unixMilliseconds,
+            signature: evidence
         )
         _ = try await registry.admitted(request.seller, as: .generator, field: "seller")
         _ = try await registry.admitted(request.buyer, as: .consumer, field: "buyer")
@@ -101,7 +102,7 @@ struct MatchingService: Sendable {
             // The open rounds are read inside the transaction, so two requests cannot both open one.
             let round = try RoundRules.open(
                 request, pricing: pricing, consumer: caller.memberID, demand: demand, openRounds: try MatchingStore.openRounds(db),
-                id: MatchingIDs.round(), nowMs: Date().unixMilliseconds, openedBy: openedBy
+                id: ConsentIDs.round(openedBy: caller.memberID, nonce: openedBy.nonce), nowMs: Date().unixMilliseconds, openedBy: openedBy
             )
             try MatchingStore.put(round, db)
             return round
@@ -131,16 +132,5 @@ struct MatchingService: Sendable {
         }
         try host.events.publish(MatchingAPI.offerSubmitted, round.sealed())
         return round.sealed(for: caller.memberID)
-    }
-}
-
-/// New order and round ids: a prefix and 48 random bits. (A round's own orders are named after
-/// the round, by `RoundClosing`.)
-enum MatchingIDs {
-    static func order() -> OrderID { OrderID(new("o")) }
-    static func round() -> RoundID { RoundID(new("r")) }
-
-    private static func new(_ prefix: String) -> String {
-        prefix + "-" + (0..<6).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     }
 }

@@ -20,6 +20,7 @@ struct ReviewDesk: FollowerSource {
     let identity: ServiceIdentity
     let limits: ReviewLimits
     let host: BusHost
+    let clearings = RecentClearings()
 
     func next() async throws -> [TradeOrder] {
         // Not ready to sign: nothing to do until the next sweep.
@@ -33,9 +34,12 @@ struct ReviewDesk: FollowerSource {
         guard !(try await store.read { try ReviewStore.hasDecision(order.id, $0) }) else { return }
         guard let signer = identity.current, let authority = registry.authority else { throw ReviewError.notReady }
         let facts = try await gather(order)
-        let reasons = ReviewRules.reasons(order, facts, authority: authority)
+        // A round's order re-runs the game: off the cooperative pool, and once per round.
+        let verdict = try await OffPool.run { [clearings] in
+            ReviewRules.review(order, facts, authority: authority, clear: clearings.clear)
+        }
         let decision = ReviewDecision(
-            orderId: order.id, order: order, status: reasons.isEmpty ? .approved : .rejected, reasons: reasons,
+            orderId: order.id, order: order, status: verdict.approved ? .approved : .rejected, reasons: verdict.reasons,
             reviewedAtMs: facts.nowMs, reviewer: signer.member
         )
         let statement = try StatementSignature.sign(decision, kind: .reviewDecision, by: signer)
@@ -43,13 +47,14 @@ struct ReviewDesk: FollowerSource {
             guard !(try ReviewStore.hasDecision(order.id, db)) else { return nil }
             let record = SignedReviewDecision(seq: try ReviewStore.nextSeq(db), decision: decision, statement: statement)
             try ReviewStore.insert(record, db)
+            try ReviewStore.recordUses(verdict.claims, orderID: order.id, db)
             return record
         }
         guard let record else { return }
         try host.events.publish(ReviewAPI.orderReviewed, record)
         host.logger.info(
             "trade order reviewed",
-            metadata: ["order.id": "\(order.id)", "review.status": "\(decision.status.rawValue)", "review.reasons": "\(reasons.count)"]
+            metadata: ["order.id": "\(order.id)", "review.status": "\(decision.status.rawValue)", "review.reasons": "\(verdict.reasons.count)"]
         )
     }
 
@@ -62,9 +67,13 @@ struct ReviewDesk: FollowerSource {
         let seller = try await registry.member(order.seller)
         let buyer = try await registry.member(order.buyer)
         let revoked = Set([order.seller, order.buyer].filter(registry.isRevoked))
-        let approved = try await store.read { try ReviewStore.approvedMwh(seller: order.seller, months: months, $0) }
+        let keys = Set((order.signatures ?? []).map(ConsentKey.init))
+        let (approved, uses) = try await store.read { db in
+            (try ReviewStore.approvedMwh(seller: order.seller, months: months, db), try ReviewStore.consentUses(keys, db))
+        }
         return ReviewFacts(
-            seller: seller, buyer: buyer, revoked: revoked, planMaxMw: plans, approvedMwh: approved, limits: limits, nowMs: Date().unixMilliseconds
+            seller: seller, buyer: buyer, revoked: revoked, planMaxMw: plans, approvedMwh: approved, limits: limits, nowMs: Date().unixMilliseconds,
+            consentUses: uses
         )
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
 import Messages
+import ReviewCore
 import Storage
 
-/// Review's tables: every decision once per order, in the order made, and the approved energy
-/// by seller and month that the plan-room rule sums.
+/// Review's tables: every decision once per order, in the order made, the approved energy by
+/// seller and month that the plan-room rule sums, and the signed requests approved orders used.
 enum ReviewStore {
     static func open(path: String) throws -> SQLiteStore {
         try SQLiteStore(path: path) { migrator in
@@ -25,6 +26,16 @@ enum ReviewStore {
                     t.primaryKey(["order_id", "month"])
                 }
                 try db.create(index: "approved_month_seller", on: "approved_month", columns: ["seller", "month"])
+            }
+            // One signed request backs one order (or one round's orders): see `ConsentUse`.
+            migrator.registerMigration("review-v2-consent") { db in
+                try db.create(table: "consent") { t in
+                    t.column("member", .text).notNull()
+                    t.column("nonce", .text).notNull()
+                    t.column("use", .text).notNull()
+                    t.column("order_id", .text).notNull()
+                    t.primaryKey(["member", "nonce"])
+                }
             }
         }
     }
@@ -63,6 +74,29 @@ enum ReviewStore {
             try db.execute(
                 sql: "INSERT INTO approved_month (order_id, seller, month, mwh) VALUES (?, ?, ?, ?)",
                 arguments: [decision.orderId.rawValue, decision.order.seller.rawValue, share.month.rawValue, share.mwh]
+            )
+        }
+    }
+
+    /// What approved orders used these signed requests for.
+    static func consentUses(_ keys: Set<ConsentKey>, _ db: Database) throws -> [ConsentKey: ConsentUse] {
+        var uses: [ConsentKey: ConsentUse] = [:]
+        for key in keys {
+            let stored = try String.fetchOne(db, sql: "SELECT use FROM consent WHERE member = ? AND nonce = ?", arguments: [key.member.rawValue, key.nonce])
+            if let stored, let use = ConsentUse(stored) { uses[key] = use }
+        }
+        return uses
+    }
+
+    /// Records an approved order's uses. A key already used for the same thing stays; one used
+    /// for something else fails the primary key, so the decision's transaction rolls back.
+    static func recordUses(_ claims: [ConsentKey: ConsentUse], orderID: OrderID, _ db: Database) throws {
+        for (key, use) in claims {
+            let stored = try String.fetchOne(db, sql: "SELECT use FROM consent WHERE member = ? AND nonce = ?", arguments: [key.member.rawValue, key.nonce])
+            if stored == use.stored { continue }
+            try db.execute(
+                sql: "INSERT INTO consent (member, nonce, use, order_id) VALUES (?, ?, ?, ?)",
+                arguments: [key.member.rawValue, key.nonce, use.stored, orderID.rawValue]
             )
         }
     }

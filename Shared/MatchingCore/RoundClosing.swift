@@ -101,8 +101,8 @@ public enum RoundClosing {
 
     /// Writes a clearing into the round. Each generator of the best coalition gets one confirmed
     /// order, `<round id>-<n>` in generator order (so a replayed close names them alike), at the
-    /// clearing price, carrying both parties' signed consent: the consumer's `OpenRound` and the
-    /// generator's `SubmitOffer`.
+    /// clearing price, carrying the signed consent the game ran on: the consumer's `OpenRound` and
+    /// every generator's `SubmitOffer`, in generator order.
     public static func record(_ clearing: RoundRules.Clearing, in round: Round, nowMs: Int64) -> ClosedRound {
         var round = round
         switch clearing {
@@ -111,12 +111,14 @@ public enum RoundClosing {
             round.reason = reason
             return ClosedRound(round: round, orders: [])
         case let .cleared(price, outputs, payout):
+            // Every offer's, not only the seller's: the review re-runs the game on them.
+            let offerSignatures = round.offers.sorted { $0.generator < $1.generator }.compactMap(\.signature)
             let orders = outputs.sorted { $0.key < $1.key }.enumerated().map { index, output in
                 TradeOrder(
                     id: OrderID("\(round.id)-\(index + 1)"), creator: round.consumer, createdAtMs: nowMs, seller: output.key, buyer: round.consumer,
                     mwh: output.value, price: price, periodStart: round.month, periodEnd: round.month,
                     monthlySplit: [MonthlyEnergy(month: round.month, mwh: output.value)], status: .confirmed, roundId: round.id, decidedAtMs: nowMs,
-                    signatures: [round.openedBy, round.offers.first { $0.generator == output.key }?.signature].compactMap { $0 }
+                    signatures: [round.openedBy].compactMap { $0 } + offerSignatures
                 )
             }
             round.status = .cleared

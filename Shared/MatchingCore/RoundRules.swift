@@ -14,6 +14,10 @@ public enum RoundRules {
         guard (minDurationMs...maxDurationMs).contains(request.durationMs) else {
             throw .invalid(field: "duration_ms", reason: "must be from \(minDurationMs) to \(maxDurationMs)")
         }
+        guard request.demandMwh.isFinite, request.demandMwh > 0, request.demandMwh <= OrderRules.maxMwh else {
+            throw .invalid(field: "demand_mwh", reason: "must be above 0 and at most \(Int(OrderRules.maxMwh))")
+        }
+        guard request.maxPrice.isFinite, request.maxPrice >= 0 else { throw .invalid(field: "max_price", reason: "must be at least 0") }
         return request.pricing ?? .paper
     }
 
@@ -28,6 +32,7 @@ public enum RoundRules {
     }
 
     /// A consumer's new round on its published demand for the month, open until `nowMs + duration`.
+    /// The demand it signed must be the one it published, so the round buys what it declared.
     /// `openRounds` are the rounds open now: one per consumer and month, so a demand is not bought
     /// twice over.
     public static func open(
@@ -35,6 +40,12 @@ public enum RoundRules {
         id: RoundID, nowMs: Int64, openedBy: PartySignature
     ) throws(MatchingError) -> Round {
         guard let demand else { throw .failedPrecondition("\(consumer) has published no demand for \(request.month)") }
+        guard abs(request.demandMwh - demand.mwh) <= 1e-9 * max(1, abs(demand.mwh)), request.maxPrice == demand.maxPrice else {
+            throw .failedPrecondition(
+                "the signed demand, \(request.demandMwh) MWh up to \(request.maxPrice) $/MWh, is not \(consumer)'s published demand for "
+                    + "\(request.month), \(demand.mwh) MWh up to \(demand.maxPrice) $/MWh"
+            )
+        }
         var round = Round(
             id: id, consumer: consumer, month: request.month, demandMwh: demand.mwh, maxPrice: demand.maxPrice,
             pricing: pricing, deadlineMs: nowMs + request.durationMs, status: .open, offers: [], openedAtMs: nowMs
@@ -82,9 +93,11 @@ public enum RoundRules {
 
     /// The game plays on string ids (it is generic); a round's offers are keyed by member here, in
     /// and out, and the clearing price becomes the market's Decimal here and nowhere else.
+    /// The offers play in generator order, not the order they came in, so anyone who holds the
+    /// signed offers (the review does) clears the round alike.
     public static func clear(_ round: Round) -> Clearing {
         guard !round.offers.isEmpty else { return .failed("no offers") }
-        let generators = round.offers.map {
+        let generators = round.offers.sorted { $0.generator < $1.generator }.map {
             GameGenerator(id: $0.generator.rawValue, a: $0.a, b: $0.b, c: $0.c, pmin: $0.minMwh, pmax: $0.maxMwh, k: $0.k)
         }
         let pricing: Pricing =

@@ -29,7 +29,7 @@ public final class RegistryLink: Service, Sendable {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown { await self.connect() }
+        await cancelWhenGracefulShutdown { await self.connect() }
         try await feed.follower(events: revocationEvents, logger: logger).run()
     }
 

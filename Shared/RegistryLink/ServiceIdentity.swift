@@ -80,7 +80,7 @@ public struct IdentityAcquisition: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown { await identity.acquire(from: registry, logger: logger) }
+        await cancelWhenGracefulShutdown { await identity.acquire(from: registry, logger: logger) }
         try? await gracefulShutdown()
     }
 }

@@ -14,11 +14,14 @@ public struct ReviewFacts: Sendable {
     public var approvedMwh: [DeliveryMonth: Double]
     public var limits: ReviewLimits
     public var nowMs: Int64
+    /// What approved orders already used the signed requests this order carries for.
+    public var consentUses: [ConsentKey: ConsentUse]
 
     public init(
         seller: Member?, buyer: Member?, revoked: Set<MemberID>, planMaxMw: [DeliveryMonth: Double], approvedMwh: [DeliveryMonth: Double],
-        limits: ReviewLimits, nowMs: Int64
+        limits: ReviewLimits, nowMs: Int64, consentUses: [ConsentKey: ConsentUse] = [:]
     ) {
+        self.consentUses = consentUses
         self.seller = seller
         self.buyer = buyer
         self.revoked = revoked

@@ -1,7 +1,17 @@
 import Credentials
 import Foundation
+import MatchingCore
 import Messages
 import X509
+
+/// The review's decision on one order: why it is refused (none: approved), and, when approved,
+/// which signed requests it now uses, to record with the decision so no other order can use them.
+public struct ReviewVerdict: Sendable, Equatable {
+    public var reasons: [String]
+    public var claims: [ConsentKey: ConsentUse]
+
+    public var approved: Bool { reasons.isEmpty }
+}
 
 /// The trading center's review of a confirmed trade order (SPEC.md section 2, step 4): every
 /// rule is checked and every failure is a reason, so a rejected party learns all it must fix.
@@ -9,17 +19,26 @@ public enum ReviewRules {
     /// MWh slack for sums of Doubles.
     static let tolerance = 1e-6
 
-    public static func reasons(_ order: TradeOrder, _ facts: ReviewFacts, authority: Certificate) -> [String] {
+    /// `clear` is how a round clears (matching's `RoundRules.clear`); the service may pass one that
+    /// remembers recent rounds, since every order of a round re-runs the same game.
+    public static func review(
+        _ order: TradeOrder, _ facts: ReviewFacts, authority: Certificate, clear: (Round) -> RoundRules.Clearing = RoundRules.clear
+    ) -> ReviewVerdict {
         var reasons: [String] = []
         if order.status != .confirmed { reasons.append("the order is \(order.status.rawValue), not confirmed") }
         reasons += memberReasons(order.seller, facts.seller, role: .generator, side: "seller", revoked: facts.revoked)
         reasons += memberReasons(order.buyer, facts.buyer, role: .consumer, side: "buyer", revoked: facts.revoked)
-        reasons += ConsentRules.reasons(order, authority: authority)
+        let consent = ConsentRules.findings(order, earlier: facts.consentUses, authority: authority, clear: clear)
+        reasons += consent.reasons
         if !(order.price >= facts.limits.priceFloor && order.price <= facts.limits.priceCap) {
             reasons.append("the price \(order.price) $/MWh is outside the floor \(facts.limits.priceFloor) and cap \(facts.limits.priceCap)")
         }
         reasons += energyReasons(order, facts)
-        return reasons
+        return ReviewVerdict(reasons: reasons, claims: reasons.isEmpty ? consent.claims : [:])
+    }
+
+    public static func reasons(_ order: TradeOrder, _ facts: ReviewFacts, authority: Certificate) -> [String] {
+        review(order, facts, authority: authority).reasons
     }
 
     private static func memberReasons(_ id: MemberID, _ member: Member?, role: Role, side: String, revoked: Set<MemberID>) -> [String] {

@@ -135,10 +135,10 @@ struct MatchingProcessTests {
         let subscriber = try EventSubscriber(endpoint: rig.matching.eventsEndpoint, rpc: rig.client)
         let cleared = subscriber.subscribe(MatchingAPI.roundCleared)
         // Long enough for three signed offers on a loaded CI machine; the round closes by its deadline only.
-        let round = try await rig.client.call(MatchingAPI.openRound, OpenRoundRequest(month: "2026-12", durationMs: 8_000), signer: rig.consumer)
+        let round = try await rig.client.call(MatchingAPI.openRound, OpenRoundRequest(month: "2026-12", durationMs: 8_000, demandMwh: 160, maxPrice: 20), signer: rig.consumer)
         #expect(round.demandMwh == 160 && round.status == .open)
         // One open round per consumer and month.
-        #expect(await code { try await rig.client.call(MatchingAPI.openRound, OpenRoundRequest(month: "2026-12", durationMs: 1_500), signer: rig.consumer) } == 9)
+        #expect(await code { try await rig.client.call(MatchingAPI.openRound, OpenRoundRequest(month: "2026-12", durationMs: 1_500, demandMwh: 160, maxPrice: 20), signer: rig.consumer) } == 9)
         for name in ["GU1", "GU2", "GU3"] { _ = try await rig.offer(name, round: round.id) }
         // Consumers do not offer.
         #expect(await code { try await rig.client.call(MatchingAPI.submitOffer, .init(roundId: round.id, minMwh: 1, maxMwh: 2, a: 0.01, b: 8, c: 0, k: 1.2), signer: rig.consumer) } == 7)
@@ -167,7 +167,7 @@ struct MatchingProcessTests {
     func restartMidRound() async throws {
         let rig = try await MarketRig()
         // Long enough to kill, restart and offer again on a loaded CI machine before the deadline.
-        let round = try await rig.client.call(MatchingAPI.openRound, OpenRoundRequest(month: "2026-12", durationMs: 15_000), signer: rig.consumer)
+        let round = try await rig.client.call(MatchingAPI.openRound, OpenRoundRequest(month: "2026-12", durationMs: 15_000, demandMwh: 160, maxPrice: 20), signer: rig.consumer)
         _ = try await rig.offer("GU1", round: round.id)
         _ = try await rig.offer("GU2", round: round.id)
         await rig.matching.stop(signal: SIGKILL)

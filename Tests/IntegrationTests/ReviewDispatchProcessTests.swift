@@ -94,9 +94,9 @@ struct TradeDeskRig {
     }
 }
 
-/// Retries a query until it succeeds (10 s).
-func eventually<T>(_ query: () async throws -> T) async throws -> T {
-    let deadline = ContinuousClock.now + .seconds(10)
+/// Retries a query until it succeeds: up to 60 s, for a loaded CI machine (a pass takes well under a second).
+func eventually<T>(timeout: Duration = .seconds(60), _ query: () async throws -> T) async throws -> T {
+    let deadline = ContinuousClock.now + timeout
     while true {
         do {
             return try await query()
@@ -141,6 +141,36 @@ struct ReviewDispatchProcessTests {
             let later = try await rig.confirmedOrder("GU3", mwh: rig.hours)
             _ = try await rig.result(later.id)
             #expect(await code { try await rig.dispatchClient.call(DispatchAPI.getResult, CheckQuery(orderId: expensive.id)) } == 5)
+        }
+    }
+
+    @Test("a round's orders carry the signed opening and every offer; review re-runs the game and approves exactly them")
+    func roundReviewed() async throws {
+        let rig = try await TradeDeskRig()
+        try await stopping(rig.stop) {
+            let market = rig.market
+            // The consumer signs the demand it published (MarketRig: 160 MWh up to 20 $/MWh).
+            let round = try await market.client.call(
+                MatchingAPI.openRound, OpenRoundRequest(month: rig.month, durationMs: 8_000, demandMwh: 160, maxPrice: 20), signer: market.consumer
+            )
+            #expect(round.id == ConsentIDs.round(openedBy: market.consumer.member, nonce: try #require(round.openedBy).nonce))
+            for name in ["GU1", "GU2", "GU3"] { _ = try await market.offer(name, round: round.id) }
+            // The round closes at its deadline (8 s); on a loaded machine the game may take a while longer.
+            var cleared = try await market.client.call(MatchingAPI.getRound, RoundQuery(roundId: round.id))
+            let deadline = ContinuousClock.now + .seconds(90)
+            while cleared.status == .open, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                cleared = try await market.client.call(MatchingAPI.getRound, RoundQuery(roundId: round.id))
+            }
+            #expect(cleared.status == .cleared, "\(cleared.reason ?? "still open")")
+            let orderIds = try #require(cleared.outcome).orderIds
+            #expect(orderIds.count == 3)
+            for id in orderIds {
+                let review = try await rig.decision(id)
+                #expect(review.decision.status == .approved, "\(id): \(review.decision.reasons)")
+                // The opening and the three offers the game ran on.
+                #expect(review.decision.order.signatures?.count == 4)
+            }
         }
     }
 

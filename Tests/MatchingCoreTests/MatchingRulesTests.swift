@@ -92,18 +92,22 @@ struct MatchingRulesTests {
 
     @Test("a round's request and offers are checked by name")
     func roundFields() throws {
-        #expect(refusal { () throws(MatchingError) in _ = try RoundRules.validate(OpenRoundRequest(month: "2026-12", durationMs: 10)) }?.status.message.hasPrefix("body.duration_ms") == true)
+        #expect(refusal { () throws(MatchingError) in _ = try RoundRules.validate(OpenRoundRequest(month: "2026-12", durationMs: 10, demandMwh: 160, maxPrice: 20)) }?.status.message.hasPrefix("body.duration_ms") == true)
         // A pricing that is neither paper nor uniform does not decode: still INVALID_ARGUMENT, naming the field.
-        let auction = Data(#"{"month":"2026-12","duration_ms":5000,"pricing":"auction"}"#.utf8)
+        let auction = Data(#"{"month":"2026-12","duration_ms":5000,"pricing":"auction","demand_mwh":160,"max_price":20}"#.utf8)
         do {
             _ = try JSONDecoder().decode(OpenRoundRequest.self, from: auction)
             Issue.record("an unknown pricing decoded")
         } catch {
             #expect(StatusMapping.status(for: error) == Status(code: .invalidArgument, message: "body.pricing has an invalid value"))
         }
-        #expect(try JSONDecoder().decode(OpenRoundRequest.self, from: Data(#"{"month":"2026-12","duration_ms":5000}"#.utf8)).pricing == nil)
-        #expect(try RoundRules.validate(OpenRoundRequest(month: "2026-12", durationMs: 5_000)) == .paper)
-        #expect(try RoundRules.validate(OpenRoundRequest(month: "2026-12", durationMs: 5_000, pricing: .uniform)) == .uniform)
+        #expect(try JSONDecoder().decode(OpenRoundRequest.self, from: Data(#"{"month":"2026-12","duration_ms":5000,"demand_mwh":160,"max_price":20}"#.utf8)).pricing == nil)
+        // The demand is part of what the consumer signs: without it the request does not decode.
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(OpenRoundRequest.self, from: Data(#"{"month":"2026-12","duration_ms":5000}"#.utf8)) }
+        #expect(refusal { () throws(MatchingError) in _ = try RoundRules.validate(OpenRoundRequest(month: "2026-12", durationMs: 5_000, demandMwh: 0, maxPrice: 20)) }?.status.message.hasPrefix("body.demand_mwh") == true)
+        #expect(refusal { () throws(MatchingError) in _ = try RoundRules.validate(OpenRoundRequest(month: "2026-12", durationMs: 5_000, demandMwh: 10, maxPrice: -1)) }?.status.message.hasPrefix("body.max_price") == true)
+        #expect(try RoundRules.validate(OpenRoundRequest(month: "2026-12", durationMs: 5_000, demandMwh: 160, maxPrice: 20)) == .paper)
+        #expect(try RoundRules.validate(OpenRoundRequest(month: "2026-12", durationMs: 5_000, pricing: .uniform, demandMwh: 160, maxPrice: 20)) == .uniform)
         #expect(refusal { () throws(MatchingError) in try RoundRules.validate(SubmitOfferRequest(roundId: "r", minMwh: 10, maxMwh: 5, a: 0.01, b: 8, c: 0, k: 1.2)) }?.status.message.hasPrefix("body.max_mwh") == true)
         #expect(refusal { () throws(MatchingError) in try RoundRules.validate(SubmitOfferRequest(roundId: "r", minMwh: 1, maxMwh: 5, a: 0.01, b: 8, c: 0, k: 1.0)) }?.status.message.hasPrefix("body.k") == true)
     }

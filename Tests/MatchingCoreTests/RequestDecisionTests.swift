@@ -1,3 +1,4 @@
+import Foundation
 import Game
 import GridProtocol
 import MatchingCore
@@ -40,7 +41,7 @@ struct RequestDecisionTests {
     @Test("a round opens on the consumer's demand, one per consumer and month")
     func openRound() throws {
         let demand = Demand(memberId: "m-c", month: "2026-12", mwh: 160, maxPrice: 20, publishedAtMs: 0)
-        let ask = OpenRoundRequest(month: "2026-12", durationMs: 5_000)
+        let ask = OpenRoundRequest(month: "2026-12", durationMs: 5_000, demandMwh: 160, maxPrice: 20)
         let opened = signed("m-c", "Matching/OpenRound")
         let round = try RoundRules.open(ask, pricing: .uniform, consumer: "m-c", demand: demand, openRounds: [], id: "r-9", nowMs: 1_000, openedBy: opened)
         #expect(round.id == "r-9" && round.status == .open && round.deadlineMs == 6_000 && round.openedAtMs == 1_000)
@@ -52,6 +53,13 @@ struct RequestDecisionTests {
         #expect(refusal { () throws(MatchingError) in
             _ = try RoundRules.open(ask, pricing: .paper, consumer: "m-c", demand: demand, openRounds: [round], id: "r-10", nowMs: 1_000, openedBy: opened)
         } == .failedPrecondition("m-c already has an open round for 2026-12"))
+        // The signed demand must be the published one: more energy, or a higher limit, is refused.
+        for (mwh, limit) in [(161.0, Decimal(20)), (160, Decimal(string: "20.01")!)] {
+            let other = OpenRoundRequest(month: "2026-12", durationMs: 5_000, demandMwh: mwh, maxPrice: limit)
+            #expect(answers(refusal { () throws(MatchingError) in
+                _ = try RoundRules.open(other, pricing: .paper, consumer: "m-c", demand: demand, openRounds: [], id: "r-9", nowMs: 1_000, openedBy: opened)
+            }, .failedPrecondition))
+        }
         // Another month, or another consumer's round, is no obstacle.
         var other = round
         other.month = "2027-01"

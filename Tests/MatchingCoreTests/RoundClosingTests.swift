@@ -97,8 +97,8 @@ struct RoundClosingTests {
             #expect(order.monthlySplit == [MonthlyEnergy(month: "2026-12", mwh: order.mwh)])
             #expect(order.periodStart == "2026-12" && order.periodEnd == "2026-12")
             #expect(order.createdAtMs == 12_345 && order.decidedAtMs == 12_345)
-            // Both parties' consent: the consumer's OpenRound, then the generator's SubmitOffer.
-            #expect(order.signatures == [signed("m-c", "Matching/OpenRound"), signed(order.seller, "Matching/SubmitOffer")])
+            // The consent the game ran on: the consumer's OpenRound, then every offer in generator order.
+            #expect(order.signatures == [signed("m-c", "Matching/OpenRound")] + ["GU1", "GU2", "GU3"].map { signed($0, "Matching/SubmitOffer") })
         }
         #expect(near(result.orders.reduce(0) { $0 + $1.mwh }, 160, 1e-6))
         // The record shows the offers as submitted.

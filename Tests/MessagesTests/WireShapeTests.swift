@@ -52,9 +52,9 @@ struct WireShapeTests {
                 return StatusMapping.status(for: error)
             }
         }
-        #expect(status(OpenRoundRequest.self, #"{"month":"2026-12","duration_ms":5000,"pricing":"auction"}"#)
+        #expect(status(OpenRoundRequest.self, #"{"month":"2026-12","duration_ms":5000,"pricing":"auction","demand_mwh":160,"max_price":20}"#)
             == Status(code: .invalidArgument, message: "body.pricing has an invalid value"))
-        #expect(status(OpenRoundRequest.self, #"{"month":"2026-12","duration_ms":5000,"pricing":"uniform"}"#) == nil)
+        #expect(status(OpenRoundRequest.self, #"{"month":"2026-12","duration_ms":5000,"pricing":"uniform","demand_mwh":160,"max_price":20}"#) == nil)
         let statement = #"{"kind":"%@","signer":"m-t","payload":"e30=","signature":"","certificate":""}"#
         #expect(status(SignedStatement.self, statement.replacingOccurrences(of: "%@", with: "opinion"))
             == Status(code: .invalidArgument, message: "body.kind has an invalid value"))

@@ -35,8 +35,9 @@ struct Market {
 
     func order(price: Decimal = 40, split: [MonthlyEnergy]? = nil) throws -> TradeOrder {
         let split = split ?? self.split
-        let id: OrderID = "o-test"
         let create = try evidence(seller, "Matching/CreateOrder", CreateOrderRequest(seller: seller.member, buyer: buyer.member, price: price, monthlySplit: split))
+        // The id matching gives it: named by the creation.
+        let id = ConsentIDs.order(createdBy: seller.member, nonce: create.nonce)
         let confirm = try evidence(buyer, "Matching/ConfirmOrder", OrderDecision(orderId: id))
         return TradeOrder(
             id: id, creator: seller.member, createdAtMs: 0, seller: seller.member, buyer: buyer.member, mwh: split.reduce(0) { $0 + $1.mwh },
@@ -147,20 +148,6 @@ struct ReviewRulesTests {
         #expect(reasons.contains { $0.contains("buyer") && $0.contains("not a consumer") })
         facts.seller = nil
         #expect(market.reasons(try market.order(), facts).contains { $0.contains("is not a member") })
-    }
-
-    @Test("a round's order needs the consumer's opening for that month and the generator's offer into that round")
-    func roundOrder() throws {
-        let market = try Market()
-        let month: DeliveryMonth = "2099-01"
-        let open = try market.evidence(market.buyer, "Matching/OpenRound", OpenRoundRequest(month: month, durationMs: 1_000))
-        let offer = try market.evidence(market.seller, "Matching/SubmitOffer", SubmitOfferRequest(roundId: "r-1", minMwh: 0, maxMwh: 300, a: 0.01, b: 8, c: 0, k: 1.2))
-        var order = try market.order(split: [MonthlyEnergy(month: month, mwh: 300)])
-        order.roundId = "r-1"
-        order.signatures = [open, offer]
-        #expect(market.reasons(order, market.facts()) == [])
-        order.roundId = "r-2"
-        #expect(market.reasons(order, market.facts()).contains { $0.contains("another round") })
     }
 
     @Test("statements: the trading center's signature verifies, a changed payload or a wrong role does not")

@@ -81,16 +81,34 @@ public struct OpenRoundRequest: Codable, Sendable, Equatable {
     public var durationMs: Int64
     /// `paper` when absent.
     public var pricing: RoundPricing?
+    /// The demand the consumer buys, MWh, and the most it pays, $/MWh: its published demand for
+    /// the month, repeated here so that its signature covers what the round buys (the review
+    /// re-runs the game from this and the signed offers).
+    public var demandMwh: Double
+    public var maxPrice: Decimal
 
-    public init(month: DeliveryMonth, durationMs: Int64, pricing: RoundPricing? = nil) {
+    public init(month: DeliveryMonth, durationMs: Int64, pricing: RoundPricing? = nil, demandMwh: Double, maxPrice: Decimal) {
         self.month = month
         self.durationMs = durationMs
         self.pricing = pricing
+        self.demandMwh = demandMwh
+        self.maxPrice = maxPrice
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        month = try container.decode(DeliveryMonth.self, forKey: .month)
+        durationMs = try container.decode(Int64.self, forKey: .durationMs)
+        pricing = try container.decodeIfPresent(RoundPricing.self, forKey: .pricing)
+        demandMwh = try container.decode(Double.self, forKey: .demandMwh)
+        maxPrice = try container.decodePrice(forKey: .maxPrice)
     }
 
     enum CodingKeys: String, CodingKey {
         case month, pricing
         case durationMs = "duration_ms"
+        case demandMwh = "demand_mwh"
+        case maxPrice = "max_price"
     }
 }
 
