@@ -17,6 +17,8 @@ public enum Permissions {
         // A trade's own parties have its contract drafted and countersigned (Shared/Contracts declares the methods).
         "Review/DraftContract": [.generator, .consumer],
         "Dispatch/SignContract": [.generator, .consumer],
+        // Every party but the trading center, which signs as it drafts (the desk checks the signer is a party).
+        "Review/SignDraft": [.generator, .consumer, .gridCompany, .dispatchCenter],
     ]
 
     public static func allows(_ role: Role, _ method: String) -> Bool { table[method]?.contains(role) ?? false }
