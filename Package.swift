@@ -9,7 +9,8 @@ let serviceDependencies: [String: [Target.Dependency]] = [
     "registry": ["RegistryCore", "Credentials", "Auth", "Messages", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
     "matching": ["MatchingCore", "Game", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift")],
     "review": [
-        "ReviewCore", "MatchingCore", "Contracts", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", .product(name: "GRDB", package: "GRDB.swift"),
+        "ReviewCore", "MatchingCore", "Contracts", "Credentials", "Auth", "Messages", "Storage", "RegistryLink", "Consensus", "LedgerKit", "LedgerRules",
+        .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
     ],
     "ledger": ["Consensus", "LedgerCore", "LedgerKit", "LedgerRules", "Contracts", "Credentials", "Auth", "RegistryLink", "Messages", .product(name: "Crypto", package: "swift-crypto")],

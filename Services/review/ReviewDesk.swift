@@ -1,4 +1,5 @@
 import Bus
+import Contracts
 import Credentials
 import Foundation
 import Messages
@@ -43,19 +44,35 @@ struct ReviewDesk: FollowerSource {
             reviewedAtMs: facts.nowMs, reviewer: signer.member
         )
         let statement = try StatementSignature.sign(decision, kind: .reviewDecision, by: signer)
-        let record = try await store.change { db -> SignedReviewDecision? in
+        // A round's contract covers its whole coalition: one order refused fails the others' drafting.
+        let siblings = verdict.approved ? [] : try await roundSiblings(of: order)
+        let failure = verdict.approved ? nil : "rejected in review: \(verdict.reasons.joined(separator: "; "))"
+        let stored = try await store.change { db -> (SignedReviewDecision, [TradeProgress])? in
             guard !(try ReviewStore.hasDecision(order.id, db)) else { return nil }
             let record = SignedReviewDecision(seq: try ReviewStore.nextSeq(db), decision: decision, statement: statement)
             try ReviewStore.insert(record, db)
             try ReviewStore.recordUses(verdict.claims, orderID: order.id, db)
-            return record
+            var moves = try [DeskStore.move(order.id, roundId: order.roundId, to: .reviewed, failure: failure, nowMs: facts.nowMs, db)].compactMap { $0 }
+            for sibling in siblings {
+                let reason = "trade order \(order.id) of the round was rejected in review"
+                if let move = try DeskStore.move(sibling, roundId: order.roundId, to: .drafted, failure: reason, nowMs: facts.nowMs, db) { moves.append(move) }
+            }
+            return (record, moves)
         }
-        guard let record else { return }
+        guard let (record, moves) = stored else { return }
         try host.events.publish(ReviewAPI.orderReviewed, record)
+        for move in moves { host.events.publishQuietly(ReviewAPI.tradeStageChanged, move, logger: host.logger) }
         host.logger.info(
             "trade order reviewed",
             metadata: ["order.id": "\(order.id)", "review.status": "\(decision.status.rawValue)", "review.reasons": "\(verdict.reasons.count)"]
         )
+    }
+
+    /// The other orders of the order's round, if it came from one.
+    private func roundSiblings(of order: TradeOrder) async throws -> [OrderID] {
+        guard let roundId = order.roundId else { return [] }
+        let round = try await matching.call(MatchingAPI.getRound, RoundQuery(roundId: roundId))
+        return (round.outcome?.orderIds ?? []).filter { $0 != order.id }
     }
 
     /// Everything `ReviewRules` looks at besides the order: the registry's members, plans and

@@ -1,4 +1,5 @@
 import Bus
+import Contracts
 import Foundation
 import Messages
 import RegistryLink
@@ -38,6 +39,8 @@ struct ReviewService {
         }
         let contracts = ContractDesk(store: store, registry: registry, identity: identity)
         host.server.register(ReviewAPI.draftContract) { request, context in try await contracts.draft(request, context: context) }
+        let signedContracts = FollowerBell()
+        DraftDesk(store: store, registry: registry, events: host.events, signed: signedContracts, logger: host.logger).register(on: host.server)
 
         // One worker reviews orders one at a time, in matching's order, so the plan-room rule
         // sees every earlier approval.
@@ -47,6 +50,25 @@ struct ReviewService {
             wakeOn: [.events(try EventSubscriber(endpoint: upstream.events, rpc: matching), MatchingAPI.orderConfirmed)],
             sweepEvery: .milliseconds(config.int(forKey: "review.sweep.ms", default: 2_000)), logger: host.logger
         )
-        services = [registry, IdentityAcquisition(identity, from: registry, logger: host.logger), follower]
+        // The contract desk: drafts each checked trade on its own, then submits what every party signed.
+        let dispatchUpstream = host.settings.upstream(.dispatch)
+        let dispatch = try RPCClient(endpoint: dispatchUpstream.rpc)
+        let gridCompany = config.string(forKey: "review.grid_company", default: "")
+        let checked = CheckedTrades(
+            store: store, registry: registry, identity: identity, dispatch: dispatch, matching: matching,
+            gridCompany: gridCompany.isEmpty ? nil : MemberID(gridCompany), events: host.events, logger: host.logger
+        )
+        let drafting = Follower(
+            name: "checked-trades", source: checked,
+            wakeOn: [.events(try EventSubscriber(endpoint: dispatchUpstream.events, rpc: dispatch), DispatchAPI.tradeChecked)],
+            sweepEvery: .milliseconds(config.int(forKey: "review.sweep.ms", default: 2_000)), logger: host.logger
+        )
+        let ledger = try RPCClient(endpoint: host.settings.upstream(.ledger).rpc)
+        let submitter = DraftSubmitter(store: store, identity: identity, ledger: ledger, events: host.events, logger: host.logger)
+        let submitting = Follower(
+            name: "signed-contracts", source: submitter, wakeOn: [.bell(signedContracts)],
+            sweepEvery: .milliseconds(config.int(forKey: "review.sweep.ms", default: 2_000)), logger: host.logger
+        )
+        services = [registry, IdentityAcquisition(identity, from: registry, logger: host.logger), follower, drafting, submitting]
     }
 }

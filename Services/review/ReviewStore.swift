@@ -37,6 +37,7 @@ enum ReviewStore {
                     t.primaryKey(["member", "nonce"])
                 }
             }
+            DeskStore.migrate(&migrator)
         }
     }
 

@@ -39,6 +39,18 @@ public enum ContractDeskError: Error, Equatable, Sendable, StatusConvertible, Cu
     case contract(ContractProblem)
     /// Sealing or signing failed: not the caller's doing.
     case cannotSign(String)
+    /// The pipeline: no draft by that id.
+    case noDraft(contractId: String)
+    /// The pipeline: a signature returned by someone who is not a party of the draft.
+    case notAParty(member: MemberID, contractId: String)
+    /// The pipeline: a party returns only its own signature.
+    case signatureOfAnother(caller: MemberID, signer: String)
+    /// The pipeline: the returned signature or its certificate does not verify.
+    case signatureRefused(String)
+    /// The pipeline: the party's certificate gives it another role than the contract names it in.
+    case signsInWrongRole(member: MemberID, named: Role, actual: Role)
+    /// The pipeline: a party that had not signed while the draft still took signatures.
+    case draftClosed(contractId: String, status: String)
 
     public var status: Status {
         switch self {
@@ -50,6 +62,10 @@ public enum ContractDeskError: Error, Equatable, Sendable, StatusConvertible, Cu
         case .neverReviewed, .rejectedInReview, .refusedOnNetwork, .wrongRole, .noValidCertificate, .notTheDispatchCenter, .neverChecked,
              .termsDisagree:
             Status(code: .failedPrecondition, message: description)
+        case .noDraft: Status(code: .notFound, message: description)
+        case .notAParty, .signatureOfAnother, .signsInWrongRole: Status(code: .permissionDenied, message: description)
+        case .signatureRefused: Status(code: .unauthenticated, message: description)
+        case .draftClosed: Status(code: .failedPrecondition, message: description)
         case .contract(let problem): problem.status
         // The detail is for the log, not the caller.
         case .cannotSign: Status(code: .internal, message: "the contract could not be sealed or signed")
@@ -74,6 +90,12 @@ public enum ContractDeskError: Error, Equatable, Sendable, StatusConvertible, Cu
         case .termsDisagree(let order): "the contract's terms are not what the security check of '\(order)' accepted"
         case .contract(let problem): problem.message
         case .cannotSign(let reason): "the contract could not be sealed or signed: \(reason)"
+        case .noDraft(let id): "no draft '\(id)'"
+        case let .notAParty(member, id): "\(member) is not a party to \(id)"
+        case let .signatureOfAnother(caller, signer): "a party returns its own signature: \(caller) sent \(signer)'s"
+        case .signatureRefused(let reason): "the signature is refused: \(reason)"
+        case let .signsInWrongRole(member, named, actual): "\(member) is named as a \(named.rawValue) but its certificate is a \(actual.rawValue)'s"
+        case let .draftClosed(id, status): "\(id) is \(status): it takes no more signatures"
         }
     }
 }

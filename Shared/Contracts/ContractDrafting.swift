@@ -96,18 +96,29 @@ public enum ContractDrafting {
     public static func draft(
         _ plan: DraftPlan, members: [MemberID: Member], revoked: Set<MemberID>, now: Date, salt: String
     ) throws(ContractDeskError) -> SignedContract {
-        var keys: [String: P256.Signing.PublicKey] = [plan.drafter.memberID: plan.drafter.privateKey.publicKey]
-        for party in plan.parties where keys[party.member] == nil {
-            keys[party.member] = try certifiedKey(of: party, member: members[MemberID(party.member)], revoked: revoked, authority: plan.authority, now: now)
-        }
         let terms = ContractTerms.of(
             decision: plan.review.decision, check: plan.check, gridCompany: plan.gridCompany,
             reviewPayload: Data(base64Encoded: plan.review.statement.payload) ?? Data(),
             checkPayload: Data(base64Encoded: plan.checkStatement.payload) ?? Data(), salt: salt
         )
+        return try seal(terms, parties: plan.parties, drafter: plan.drafter, authority: plan.authority, members: members, revoked: revoked, now: now)
+    }
+
+    /// Terms sealed to every party's certified key, listed in a document the drafter signs.
+    /// - Parameters:
+    ///   - members: the registry's record of every party but the drafter.
+    ///   - revoked: those of them the registry revoked.
+    public static func seal(
+        _ terms: ContractTerms, parties: [ContractParty], drafter: MemberSigner, authority: Certificate, members: [MemberID: Member],
+        revoked: Set<MemberID>, now: Date
+    ) throws(ContractDeskError) -> SignedContract {
+        var keys: [String: P256.Signing.PublicKey] = [drafter.memberID: drafter.privateKey.publicKey]
+        for party in parties where keys[party.member] == nil {
+            keys[party.member] = try certifiedKey(of: party, member: members[MemberID(party.member)], revoked: revoked, authority: authority, now: now)
+        }
         do {
-            let draft = try ContractDraft.make(terms: terms, parties: plan.parties, keys: keys, draftedAtMs: now.unixMilliseconds)
-            return try ContractSigning.sign(draft, by: plan.drafter)
+            let draft = try ContractDraft.make(terms: terms, parties: parties, keys: keys, draftedAtMs: now.unixMilliseconds)
+            return try ContractSigning.sign(draft, by: drafter)
         } catch let problem as ContractProblem {
             throw .contract(problem)
         } catch {

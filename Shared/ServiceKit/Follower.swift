@@ -28,6 +28,25 @@ public struct FollowerWake: Sendable {
     }
 }
 
+extension FollowerWake {
+    /// A wake from inside the process: whoever makes new work for the follower rings the bell.
+    public static func bell(_ bell: FollowerBell) -> FollowerWake {
+        FollowerWake(name: "bell") { wake in
+            for await _ in bell.rings { wake() }
+        }
+    }
+}
+
+/// Rung by a part of the process that made work for a follower (one ring pending at most).
+public final class FollowerBell: Sendable {
+    let rings: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    public init() { (rings, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1)) }
+
+    public func ring() { continuation.yield() }
+}
+
 /// The one piece for "react to an upstream service's events, sweep for gaps, keep a cursor",
 /// run as a `Service` in the process's group. It drains the source whenever an event arrives and
 /// every `sweepEvery` (which covers lost events and an upstream that restarted), one item at a

@@ -21,9 +21,11 @@ struct ContractRig {
     let dataCenterKeys: [P256.Signing.PrivateKey]
 
     init() async throws {
-        desk = try await TradeDeskRig()
+        // The desk submits to the first data center, so it must know its port before the ledger starts.
+        let ledgerPorts = try (0..<4).map { _ in (try freePort(), try freePort()) }
+        desk = try await TradeDeskRig(ledgerPort: ledgerPorts[0].0)
         let registry = desk.market.registry
-        ledger = try await LedgerRig(environment: [
+        ledger = try await LedgerRig(ports: ledgerPorts, environment: [
             "GRIDTRADE_REGISTRY_ENDPOINT": registry.process.rpcEndpoint,
             "GRIDTRADE_REGISTRY_EVENTS": registry.process.eventsEndpoint,
         ])

@@ -14,11 +14,12 @@ final class LedgerRig: Sendable {
     let clients: [RPCClient]
     let keys: URL
 
-    init(count: Int = 4, viewChangeMs: Int = 1_000, environment: [String: String] = [:]) async throws {
+    /// - Parameter ports: each data center's RPC and events ports, when a service started earlier must know them.
+    init(count: Int = 4, viewChangeMs: Int = 1_000, ports chosen: [(Int, Int)]? = nil, environment: [String: String] = [:]) async throws {
         let keys = try temporaryDirectory("ledger-keys")
         self.keys = keys
         _ = try DataCenterKeys.generate(count: count, in: keys)
-        let ports = try (0..<count).map { _ in (try freePort(), try freePort()) }
+        let ports = try chosen ?? (0..<count).map { _ in (try freePort(), try freePort()) }
         let peers = ports.map { "tcp://127.0.0.1:\($0.0)" }.joined(separator: ",")
         nodes = try (0..<count).map { index in
             try ServiceProcess("ledger", instance: "ledger-\(index + 1)", rpcPort: ports[index].0, eventsPort: ports[index].1, environment: [

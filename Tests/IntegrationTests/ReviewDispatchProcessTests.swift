@@ -22,8 +22,11 @@ struct TradeDeskRig {
     let month: DeliveryMonth = DeliveryMonth(containing: Date()).next ?? "9999-12"
     var hours: Double { month.hours }
 
-    init(priceCap: Double = 1_000) async throws {
+    /// - Parameter ledgerPort: the first data center's RPC port, where the contract desk submits
+    ///   (nobody need listen there unless the test follows contracts to the ledger).
+    init(priceCap: Double = 1_000, ledgerPort: Int? = nil) async throws {
         market = try await MarketRig(month: month)
+        let dispatchPorts = (try freePort(), try freePort())
         let keys = try temporaryDirectory("desk-keys")
         let tradingCenterKey = keys.appendingPathComponent("trading-center.pem")
         try MemberKey.write(privateKey: market.registry.tradingCenter.privateKey, to: tradingCenterKey.path)
@@ -43,9 +46,12 @@ struct TradeDeskRig {
             "GRIDTRADE_SIGNING_KEY": tradingCenterKey.path,
             "GRIDTRADE_REVIEW_PRICE_CAP": "\(priceCap)",
             "GRIDTRADE_REVIEW_SWEEP_MS": "300",
+            "GRIDTRADE_DISPATCH_ENDPOINT": "tcp://127.0.0.1:\(dispatchPorts.0)",
+            "GRIDTRADE_DISPATCH_EVENTS": "tcp://127.0.0.1:\(dispatchPorts.1)",
+            "GRIDTRADE_LEDGER_ENDPOINT": "tcp://127.0.0.1:\(try ledgerPort ?? freePort())",
         ]) { $1 })
         try await review.waitHealthy()
-        dispatch = try ServiceProcess("dispatch", environment: registry.merging([
+        dispatch = try ServiceProcess("dispatch", rpcPort: dispatchPorts.0, eventsPort: dispatchPorts.1, environment: registry.merging([
             "GRIDTRADE_REVIEW_ENDPOINT": review.rpcEndpoint,
             "GRIDTRADE_REVIEW_EVENTS": review.eventsEndpoint,
             "GRIDTRADE_SIGNING_KEY": dispatchKeyFile.path,

@@ -1,0 +1,99 @@
+import Bus
+import Consensus
+import Contracts
+import Foundation
+import LedgerKit
+import LedgerRules
+import Logging
+import Messages
+import RegistryLink
+import ReviewCore
+import ServiceKit
+import Storage
+
+/// The desk's last step, as a `FollowerSource` over its own drafts that every party has signed:
+/// each is submitted to a data center (`Ledger/Submit`, waiting for the commit), signed as a
+/// transaction with the trading center's key, and marked committed at its height. A contract is
+/// recorded at most once whatever happens: the ledger refuses a second contract with the same id
+/// (`LedgerSubmission`), and that answer marks the draft committed where the first one is.
+struct DraftSubmitter: FollowerSource {
+    let store: SQLiteStore
+    let identity: ServiceIdentity
+    let ledger: RPCClient
+    let events: EventPublisher
+    let logger: Logger
+
+    func next() async throws -> [ContractDraftRecord] {
+        guard identity.current != nil else { return [] }
+        return try await store.read { try DeskStore.drafts(DraftListQuery(status: .submitting, limit: 20), $0) }
+    }
+
+    func handle(_ record: ContractDraftRecord) async throws {
+        guard let signer = identity.current else { throw ReviewError.notReady }
+        let transaction = P256TransactionVerifier.sign(payload: LedgerEntry.contract(record.contract).encoded(), with: signer.privateKey)
+        await markSubmitted(record)
+        do {
+            let reply = try await ledger.call(LedgerAPI.submit, SubmitRequest(transaction: transaction, wait: true), deadline: .seconds(60))
+            guard reply.committed, let height = reply.height else { throw ReviewError.notReady }
+            try await committed(record, height: height, transactionId: reply.transactionId)
+        } catch let error as RPCError {
+            switch LedgerSubmission.verdict(for: error.code) {
+            case .retry:
+                throw error
+            case .alreadyRecorded:
+                let recorded = try await ledger.call(LedgerAPI.getContract, ContractQuery(contractId: record.contractId))
+                try await committed(record, height: recorded.height, transactionId: recorded.transactionId)
+            case .refused:
+                try await failed(record, reason: error.message)
+            }
+        }
+    }
+
+    /// The orders' stage `submitted`, once: the draft itself stays `submitting` until the answer.
+    private func markSubmitted(_ record: ContractDraftRecord) async {
+        let nowMs = Date().unixMilliseconds
+        let moves = (try? await store.change { db in
+            try record.orderIds.compactMap { try DeskStore.move($0, roundId: record.roundId, to: .submitted, nowMs: nowMs, db) }
+        }) ?? []
+        for move in moves { events.publishQuietly(ReviewAPI.tradeStageChanged, move, logger: logger) }
+    }
+
+    private func committed(_ record: ContractDraftRecord, height: UInt64, transactionId: String) async throws {
+        let nowMs = Date().unixMilliseconds
+        let (stored, moves) = try await store.change { db -> (ContractDraftRecord?, [TradeProgress]) in
+            guard var current = try DeskStore.draft(record.contractId, db), current.status == .submitting else { return (nil, []) }
+            current.status = .committed
+            current.height = height
+            current.transactionId = transactionId
+            current.updatedAtMs = nowMs
+            let stored = try DeskStore.put(current, db)
+            let moves = try record.orderIds.compactMap {
+                try DeskStore.move($0, roundId: record.roundId, to: .committed, contractId: record.contractId, height: height, nowMs: nowMs, db)
+            }
+            return (stored, moves)
+        }
+        guard let stored else { return }
+        events.publishQuietly(ReviewAPI.draftUpdated, stored, logger: logger)
+        for move in moves { events.publishQuietly(ReviewAPI.tradeStageChanged, move, logger: logger) }
+        logger.info("contract committed", metadata: ["contract.id": "\(record.contractId)", "ledger.height": "\(height)"])
+    }
+
+    private func failed(_ record: ContractDraftRecord, reason: String) async throws {
+        let nowMs = Date().unixMilliseconds
+        let (stored, moves) = try await store.change { db -> (ContractDraftRecord?, [TradeProgress]) in
+            guard var current = try DeskStore.draft(record.contractId, db), current.status == .submitting else { return (nil, []) }
+            current.status = .failed
+            current.reason = reason
+            current.updatedAtMs = nowMs
+            let stored = try DeskStore.put(current, db)
+            let moves = try record.orderIds.compactMap {
+                try DeskStore.move($0, roundId: record.roundId, to: .committed, failure: "the ledger refused the contract: \(reason)", nowMs: nowMs, db)
+            }
+            return (stored, moves)
+        }
+        guard let stored else { return }
+        events.publishQuietly(ReviewAPI.draftUpdated, stored, logger: logger)
+        for move in moves { events.publishQuietly(ReviewAPI.tradeStageChanged, move, logger: logger) }
+        logger.error("contract refused by the ledger", metadata: ["contract.id": "\(record.contractId)", "error": "\(reason)"])
+    }
+}

@@ -1,0 +1,101 @@
+import Auth
+import Bus
+import Contracts
+import Credentials
+import Foundation
+import LedgerKit
+import Messages
+import Testing
+
+extension ContractRig {
+    /// Waits until the desk has the order at `stage` (or beyond), failing the test if it fails.
+    func stage(_ orderId: OrderID, reaches stage: TradeStage, within limit: Duration = .seconds(90)) async throws -> TradeProgress {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            if let trade = try? await desk.reviewClient.call(ReviewAPI.getTrade, TradeQuery(orderId: orderId)) {
+                if let failure = trade.failure {
+                    Issue.record("\(orderId) failed at \(trade.stage.rawValue): \(failure)")
+                    return trade
+                }
+                if trade.stage >= stage { return trade }
+            }
+            guard ContinuousClock.now < deadline else {
+                Issue.record("\(orderId) did not reach \(stage.rawValue) in \(limit)")
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// The party's signature over the draft, returned to the desk as its own signed request.
+    func sign(_ record: ContractDraftRecord, as party: MemberSigner) async throws -> ContractDraftRecord {
+        let signed = try ContractSigning.sign(record.contract, by: party)
+        let signature = try #require(signed.signatures.first { $0.member == party.memberID })
+        return try await desk.reviewClient.call(ReviewAPI.signDraft, SignDraftRequest(contractId: record.contractId, signature: signature), signer: party)
+    }
+}
+
+@Suite("The trade pipeline, as real processes: from a confirmed order to a committed contract with nobody pushing it", .serialized)
+struct PipelineProcessTests {
+    @Test("a confirmed bilateral order is reviewed, checked, drafted by the desk, signed by every party through the desk, and committed once")
+    func bilateral() async throws {
+        let rig = try await ContractRig()
+        try await stopping(rig.stop) {
+            let seller = rig.desk.market.units["GU1"]!
+            let order = try await rig.desk.confirmedOrder("GU1", mwh: 100)
+            let drafted = try await rig.stage(order.id, reaches: .drafted)
+            let contractId = try #require(drafted.contractId)
+            #expect(contractId == "ct-\(order.id)")
+            var record = try await rig.desk.reviewClient.call(ReviewAPI.getDraft, DraftQuery(contractId: contractId))
+            // The trading center signed as it drafted; the dispatch center signs on its own.
+            #expect(record.contract.signatures.contains { $0.member == rig.registry.tradingCenter.memberID })
+            let waiting = try await rig.desk.reviewClient.call(ReviewAPI.listDrafts, DraftListQuery(member: rig.consumer.member, awaiting: true))
+            #expect(waiting.drafts.map(\.contractId) == [contractId])
+
+            // Someone who is not a party: 7. A party returning another's signature: 7.
+            let stranger = rig.desk.market.units["GU2"]!
+            #expect(await code { _ = try await rig.sign(record, as: stranger) } == 7)
+            let consumerSigned = try ContractSigning.sign(record.contract, by: rig.consumer)
+            let consumerSignature = try #require(consumerSigned.signatures.first { $0.member == rig.consumer.memberID })
+            #expect(await code {
+                _ = try await rig.desk.reviewClient.call(ReviewAPI.signDraft, SignDraftRequest(contractId: contractId, signature: consumerSignature), signer: seller)
+            } == 7)
+
+            record = try await rig.sign(record, as: rig.consumer)
+            // Returned twice: accepted once, nothing changes.
+            let again = try await rig.sign(record, as: rig.consumer)
+            #expect(again.seq == record.seq && again.contract.signatures.filter { $0.member == rig.consumer.memberID }.count == 1)
+            record = try await rig.sign(record, as: seller)
+            record = try await rig.sign(record, as: rig.gridCompany)
+            record = try await rig.sign(record, as: rig.desk.dispatchCenter) // TEMP
+
+            let committed = try await rig.stage(order.id, reaches: .committed)
+            let height = try #require(committed.height)
+            for client in rig.ledger.clients {
+                let recorded = try await client.call(LedgerAPI.getContract, ContractQuery(contractId: contractId))
+                #expect(recorded.height == height && recorded.contract.signatures.count == 5)
+            }
+            let final = try await rig.desk.reviewClient.call(ReviewAPI.getDraft, DraftQuery(contractId: contractId))
+            #expect(final.status == .committed && final.height == height && final.awaiting.isEmpty)
+            let committedTrades = try await rig.desk.reviewClient.call(ReviewAPI.listTrades, TradeListQuery(stage: .committed))
+            #expect(committedTrades.trades.map(\.orderId).contains(order.id))
+        }
+    }
+
+    @Test("an order rejected in review is never drafted, and says why")
+    func rejectedNeverDrafted() async throws {
+        let rig = try await ContractRig()
+        try await stopping(rig.stop) {
+            // 1 000 $/MWh is the cap; a price above it is refused.
+            let order = try await rig.desk.confirmedOrder("GU1", mwh: 100, price: 1_500)
+            var trade: TradeProgress?
+            let deadline = ContinuousClock.now + .seconds(60)
+            while trade?.failure == nil, ContinuousClock.now < deadline {
+                trade = try? await rig.desk.reviewClient.call(ReviewAPI.getTrade, TradeQuery(orderId: order.id))
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(trade?.stage == .reviewed && trade?.failure?.contains("cap") == true, "\(String(describing: trade))")
+            #expect(await code { _ = try await rig.desk.reviewClient.call(ReviewAPI.getDraft, DraftQuery(contractId: "ct-\(order.id)")) } == 5)
+        }
+    }
+}
