@@ -208,8 +208,9 @@ let package = Package(
             name: "gridtrade",
             dependencies: [
                 "Bus", "Messages", "Topology", "ClusterControl", "Credentials", "Auth", "Game", "PowerFlow", "ConsensusSimulator", "Consensus", "LedgerKit",
-                "LedgerRules", "Contracts", .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "LedgerRules", "Contracts", "ServiceKit", .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Services/gridtrade",
             swiftSettings: strict

@@ -9,7 +9,8 @@ import Storage
 
 /// The dispatch center's service, wired: its store, its network (rebuilt from the stored results),
 /// its queries and the countersigning desk on the bus, and the services it runs: the registry
-/// link, the dispatch center's identity, and the follower that security-checks review's decisions.
+/// link, the dispatch center's identity, the follower that security-checks review's decisions, and
+/// the one that signs the desk's drafts as a party.
 struct DispatchService {
     let services: [any Service]
 
@@ -45,11 +46,17 @@ struct DispatchService {
         let checks = ReviewedOrders(
             store: store, desk: desk, registry: registry, identity: identity, review: review, events: host.events, logger: host.logger
         )
+        let reviewEvents = try EventSubscriber(endpoint: upstream.events, rpc: review)
         let follower = Follower(
             name: "review-decisions", source: checks,
-            wakeOn: [.events(try EventSubscriber(endpoint: upstream.events, rpc: review), ReviewAPI.orderReviewed)],
+            wakeOn: [.events(reviewEvents, ReviewAPI.orderReviewed)],
             sweepEvery: settings.pollInterval, logger: host.logger
         )
-        services = [registry, IdentityAcquisition(identity, from: registry, logger: host.logger), follower]
+        // The contracts the desk drafts: signed as a party when the terms are what the checks accepted.
+        let drafts = Follower(
+            name: "contract-drafts", source: DraftSigner(store: store, identity: identity, review: review, logger: host.logger),
+            wakeOn: [.events(reviewEvents, ReviewAPI.draftUpdated)], sweepEvery: settings.draftSweepInterval, logger: host.logger
+        )
+        services = [registry, IdentityAcquisition(identity, from: registry, logger: host.logger), follower, drafts]
     }
 }

@@ -3,13 +3,15 @@ import PowerFlow
 import ServiceKit
 
 /// Dispatch's own settings (docs/configuration.md): the case file, the security criterion and how
-/// often it sweeps review's decisions for any an event did not announce.
+/// often it sweeps review's decisions and the desk's drafts for any an event did not announce.
 struct DispatchSettings {
     let casePath: String
     let nMinus1: Bool
     /// With N-1, the distribution factor from which a trade may not grow an already overloaded pair.
     let overloadThreshold: Double
     let pollInterval: Duration
+    /// How often it sweeps the desk's drafts waiting for its signature for any an event did not announce.
+    let draftSweepInterval: Duration
 
     init(_ settings: ServiceSettings) throws {
         let config = settings.config
@@ -27,6 +29,7 @@ struct DispatchSettings {
         }
         self.casePath = casePath
         pollInterval = .milliseconds(config.int(forKey: "dispatch.poll.ms", default: 2_000))
+        draftSweepInterval = .milliseconds(config.int(forKey: "dispatch.drafts.sweep.ms", default: 2_000))
     }
 
     /// Where a dispatch without `dispatch.case` looks for the repository's case30: beside the

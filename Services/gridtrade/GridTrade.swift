@@ -8,10 +8,10 @@ struct GridTrade: AsyncParsableCommand {
         abstract: "Run and inspect a GridTrade cluster.",
         version: GridTradeVersion.current,
         subcommands: [
-            Up.self, Status.self, Down.self, HealthCommand.self,
+            Up.self, DemoCommand.self, Status.self, Down.self, HealthCommand.self,
             Keygen.self, MemberCommand.self, PlanCommand.self, DemandCommand.self, GameCommand.self,
             OrderCommand.self, SecurityCheckCommand.self, LedgerCommand.self, ContractCommand.self, ProposeCommand.self, VoteCommand.self,
-            ProposalsCommand.self, SimCommand.self,
+            ProposalsCommand.self, SimCommand.self, AgentCommand.self,
         ]
     )
 }

@@ -67,7 +67,6 @@ struct PipelineProcessTests {
             #expect(again.seq == record.seq && again.contract.signatures.filter { $0.member == rig.consumer.memberID }.count == 1)
             record = try await rig.sign(record, as: seller)
             record = try await rig.sign(record, as: rig.gridCompany)
-            record = try await rig.sign(record, as: rig.desk.dispatchCenter) // TEMP
 
             let committed = try await rig.stage(order.id, reaches: .committed)
             let height = try #require(committed.height)
@@ -79,6 +78,49 @@ struct PipelineProcessTests {
             #expect(final.status == .committed && final.height == height && final.awaiting.isEmpty)
             let committedTrades = try await rig.desk.reviewClient.call(ReviewAPI.listTrades, TradeListQuery(stage: .committed))
             #expect(committedTrades.trades.map(\.orderId).contains(order.id))
+        }
+    }
+
+    @Test("the paper's round ends as one coalition contract, with the allocation, signed by all seven parties and committed")
+    func coalition() async throws {
+        let rig = try await ContractRig()
+        try await stopping(rig.stop) {
+            let market = rig.desk.market
+            let round = try await market.client.call(
+                MatchingAPI.openRound, OpenRoundRequest(month: rig.desk.month, durationMs: 8_000, demandMwh: 160, maxPrice: 20), signer: market.consumer
+            )
+            for name in ["GU1", "GU2", "GU3"] { _ = try await market.offer(name, round: round.id) }
+            var cleared = try await market.client.call(MatchingAPI.getRound, RoundQuery(roundId: round.id))
+            let deadline = ContinuousClock.now + .seconds(90)
+            while cleared.status == .open, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                cleared = try await market.client.call(MatchingAPI.getRound, RoundQuery(roundId: round.id))
+            }
+            let outcome = try #require(cleared.outcome)
+            #expect(outcome.orderIds.count == 3)
+            for id in outcome.orderIds { #expect(try await rig.stage(id, reaches: .drafted).contractId == "ct-\(round.id)") }
+            var record = try await rig.desk.reviewClient.call(ReviewAPI.getDraft, DraftQuery(contractId: "ct-\(round.id)"))
+            #expect(record.orderIds == outcome.orderIds && record.roundId == round.id)
+            let document = try ContractSigning.document(of: record.contract)
+            #expect(document.parties.count == 7 && document.parties.filter { $0.role == .generator }.count == 3)
+
+            // The consumer's copy: every seller's output and Shapley share, at the clearing price.
+            let terms = try ContractDraft.read(record.contract, as: rig.consumer.memberID, key: rig.consumer.privateKey)
+            #expect(terms.price == 14.16 && terms.roundId == round.id.rawValue)
+            let allocation = try #require(terms.allocation)
+            #expect(allocation.count == 3)
+            for part in allocation {
+                #expect(abs(part.shapley - (outcome.shapley[MemberID(part.member)] ?? -1)) < 1e-9)
+                #expect(abs(part.outputMwh - (outcome.outputs[MemberID(part.member)] ?? -1)) < 1e-6)
+            }
+            #expect(abs(allocation.reduce(0) { $0 + $1.shapley } - outcome.coalitionValue) < 1e-6)
+
+            for signer in [rig.consumer, market.units["GU1"]!, market.units["GU2"]!, market.units["GU3"]!, rig.gridCompany] {
+                record = try await rig.sign(record, as: signer)
+            }
+            for id in outcome.orderIds { _ = try await rig.stage(id, reaches: .committed) }
+            let recorded = try await rig.ledger.clients[3].call(LedgerAPI.getContract, ContractQuery(contractId: "ct-\(round.id)"))
+            #expect(recorded.contract.signatures.count == 7)
         }
     }
 

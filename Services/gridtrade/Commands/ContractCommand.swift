@@ -8,13 +8,14 @@ import LedgerKit
 import LedgerRules
 import Messages
 
-/// `gridtrade contract ...`: draft a reviewed, checked order's contract, sign it as a party,
-/// record it on the ledger, and read it back.
+/// `gridtrade contract ...`: the drafts waiting for your signature at the trading center's desk and
+/// signing them there; by hand, a contract file: draft a reviewed, checked order's contract, sign
+/// it as a party, record it on the ledger; and reading recorded contracts back.
 struct ContractCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contract",
         abstract: "Draft, sign, record and read contracts (signed by every party: consumer, generator(s), grid company, trading center and dispatch center).",
-        subcommands: [Draft.self, Sign.self, Submit.self, Show.self, List.self]
+        subcommands: [Pending.self, SignDraft.self, Draft.self, SignFile.self, Submit.self, Show.self, List.self]
     )
 
     struct Draft: AsyncParsableCommand {
@@ -49,9 +50,10 @@ struct ContractCommand: AsyncParsableCommand {
         }
     }
 
-    struct Sign: AsyncParsableCommand {
+    struct SignFile: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Open your copy of the terms, check it against the hash every party signs, print it, and add your signature to the file."
+            commandName: "sign-file",
+            abstract: "Open your copy of the terms in a contract file, check it against the hash every party signs, print it, and add your signature to the file."
         )
 
         @Argument(help: "The contract file from `gridtrade contract draft`.") var file: String
