@@ -78,6 +78,17 @@ struct PipelineProcessTests {
             #expect(final.status == .committed && final.height == height && final.awaiting.isEmpty)
             let committedTrades = try await rig.desk.reviewClient.call(ReviewAPI.listTrades, TradeListQuery(stage: .committed))
             #expect(committedTrades.trades.map(\.orderId).contains(order.id))
+
+            // `gridtrade order show` gives the order with its stage, contract and block; `order trades` the query by stage.
+            let gridtrade = binDirectory.appendingPathComponent("gridtrade")
+            let endpoints = ["--matching", rig.desk.market.matching.rpcEndpoint, "--review", rig.desk.review.rpcEndpoint]
+            let shown = try await run(gridtrade, ["order", "show", order.id.rawValue] + endpoints)
+            #expect(shown.status == 0, "\(shown.error)")
+            let fields = try #require(try JSONSerialization.jsonObject(with: Data(shown.output.utf8)) as? [String: Any])
+            #expect(fields["stage"] as? String == "committed" && fields["contract_id"] as? String == contractId && fields["height"] as? Int == Int(height))
+            #expect(try JSONDecoder().decode(TradeOrder.self, from: Data(shown.output.utf8)).id == order.id)
+            let listed = try await run(gridtrade, ["order", "trades", "--stage", "committed", "--review", rig.desk.review.rpcEndpoint])
+            #expect(try JSONDecoder().decode(TradeList.self, from: Data(listed.output.utf8)).trades.map(\.orderId).contains(order.id))
         }
     }
 
@@ -137,6 +148,12 @@ struct PipelineProcessTests {
                 try await Task.sleep(for: .milliseconds(200))
             }
             #expect(trade?.stage == .reviewed && trade?.failure?.contains("cap") == true, "\(String(describing: trade))")
+            let shown = try await run(
+                binDirectory.appendingPathComponent("gridtrade"),
+                ["order", "show", order.id.rawValue, "--matching", rig.desk.market.matching.rpcEndpoint, "--review", rig.desk.review.rpcEndpoint]
+            )
+            let fields = try #require(try JSONSerialization.jsonObject(with: Data(shown.output.utf8)) as? [String: Any])
+            #expect(fields["stage"] as? String == "reviewed" && (fields["failure"] as? String)?.contains("cap") == true, "\(shown.output)")
             #expect(await code { _ = try await rig.desk.reviewClient.call(ReviewAPI.getDraft, DraftQuery(contractId: "ct-\(order.id)")) } == 5)
         }
     }

@@ -7,8 +7,8 @@ import Messages
 struct OrderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "order",
-        abstract: "Bilateral trade orders: create, confirm or reject (signed by a party), list and show.",
-        subcommands: [Create.self, Confirm.self, Reject.self, List.self, Show.self]
+        abstract: "Bilateral trade orders: create, confirm or reject (signed by a party), list, show with their pipeline stage, list by stage.",
+        subcommands: [Create.self, Confirm.self, Reject.self, List.self, Show.self, Trades.self]
     )
 
     struct MatchingOptions: ParsableArguments {
@@ -76,12 +76,5 @@ struct OrderCommand: AsyncParsableCommand {
             }
             try await send(options, MatchingAPI.listOrders, OrderListQuery(member: member.map(MemberID.init), status: parsed, month: month.map(DeliveryMonth.init)))
         }
-    }
-
-    struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One trade order.")
-        @Argument(help: "The order id.") var order: String
-        @OptionGroup var options: MatchingOptions
-        func run() async throws { try await send(options, MatchingAPI.getOrder, OrderQuery(orderId: OrderID(order))) }
     }
 }
