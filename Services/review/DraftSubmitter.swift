@@ -11,31 +11,38 @@ import ReviewCore
 import ServiceKit
 import Storage
 
-/// The desk's last step, as a `FollowerSource` over its own drafts that every party has signed:
-/// each is submitted to a data center (`Ledger/Submit`, waiting for the commit), signed as a
-/// transaction with the trading center's key, and marked committed at its height. A contract is
-/// recorded at most once whatever happens: the ledger refuses a second contract with the same id
-/// (`LedgerSubmission`), and that answer marks the draft committed where the first one is.
+/// The desk's last step but one, as a `FollowerSource` over its own drafts that every party has
+/// signed: each is handed to a data center (`Ledger/Submit`, not waiting for the commit, so many
+/// are in flight at once), signed as a transaction with the trading center's key; its
+/// transaction id is kept. `CommittedContracts` marks it committed when the ledger records it.
+/// One not recorded `resubmitAfter` later (the data center lost it) is handed over again. A
+/// contract is recorded at most once whatever happens: the ledger refuses a second contract with
+/// the same id (`LedgerSubmission`), and that answer marks the draft committed where the first is.
 struct DraftSubmitter: FollowerSource {
     let store: SQLiteStore
     let identity: ServiceIdentity
     let ledger: RPCClient
+    let resubmitAfter: Duration
     let events: EventPublisher
     let logger: Logger
 
     func next() async throws -> [ContractDraftRecord] {
         guard identity.current != nil else { return [] }
-        return try await store.read { try DeskStore.drafts(DraftListQuery(status: .submitting, limit: 20), $0) }
+        let due = Date().unixMilliseconds - Int64(resubmitAfter.components.seconds * 1_000)
+        return try await store.read { try DeskStore.drafts(DraftListQuery(status: .submitting, limit: 200), $0) }
+            .filter { $0.transactionId == nil || $0.updatedAtMs <= due }
     }
 
     func handle(_ record: ContractDraftRecord) async throws {
         guard let signer = identity.current else { throw ReviewError.notReady }
         let transaction = P256TransactionVerifier.sign(payload: LedgerEntry.contract(record.contract).encoded(), with: signer.privateKey)
-        await markSubmitted(record)
         do {
-            let reply = try await ledger.call(LedgerAPI.submit, SubmitRequest(transaction: transaction, wait: true), deadline: .seconds(60))
-            guard reply.committed, let height = reply.height else { throw ReviewError.notReady }
-            try await committed(record, height: height, transactionId: reply.transactionId)
+            let reply = try await ledger.call(LedgerAPI.submit, SubmitRequest(transaction: transaction, wait: false), deadline: .seconds(30))
+            if reply.committed, let height = reply.height {
+                try await committed(record, height: height, transactionId: reply.transactionId)
+            } else {
+                try await handedOver(record, transactionId: reply.transactionId)
+            }
         } catch let error as RPCError {
             switch LedgerSubmission.verdict(for: error.code) {
             case .retry:
@@ -49,16 +56,20 @@ struct DraftSubmitter: FollowerSource {
         }
     }
 
-    /// The orders' stage `submitted`, once: the draft itself stays `submitting` until the answer.
-    private func markSubmitted(_ record: ContractDraftRecord) async {
+    /// Keeps the transaction id (and the time, for a resubmission) and moves the orders to `submitted`.
+    private func handedOver(_ record: ContractDraftRecord, transactionId: String) async throws {
         let nowMs = Date().unixMilliseconds
-        let moves = (try? await store.change { db in
-            try record.orderIds.compactMap { try DeskStore.move($0, roundId: record.roundId, to: .submitted, nowMs: nowMs, db) }
-        }) ?? []
+        let moves = try await store.change { db -> [TradeProgress] in
+            guard var current = try DeskStore.draft(record.contractId, db), current.status == .submitting else { return [] }
+            current.transactionId = transactionId
+            current.updatedAtMs = nowMs
+            try DeskStore.put(current, db)
+            return try record.orderIds.compactMap { try DeskStore.move($0, roundId: record.roundId, to: .submitted, nowMs: nowMs, db) }
+        }
         for move in moves { events.publishQuietly(ReviewAPI.tradeStageChanged, move, logger: logger) }
     }
 
-    private func committed(_ record: ContractDraftRecord, height: UInt64, transactionId: String) async throws {
+    func committed(_ record: ContractDraftRecord, height: UInt64, transactionId: String) async throws {
         let nowMs = Date().unixMilliseconds
         let (stored, moves) = try await store.change { db -> (ContractDraftRecord?, [TradeProgress]) in
             guard var current = try DeskStore.draft(record.contractId, db), current.status == .submitting else { return (nil, []) }

@@ -1,6 +1,7 @@
 import Bus
 import Contracts
 import Foundation
+import LedgerKit
 import Messages
 import RegistryLink
 import ReviewCore
@@ -63,12 +64,19 @@ struct ReviewService {
             wakeOn: [.events(try EventSubscriber(endpoint: dispatchUpstream.events, rpc: dispatch), DispatchAPI.tradeChecked)],
             sweepEvery: .milliseconds(config.int(forKey: "review.sweep.ms", default: 2_000)), logger: host.logger
         )
-        let ledger = try RPCClient(endpoint: host.settings.upstream(.ledger).rpc)
-        let submitter = DraftSubmitter(store: store, identity: identity, ledger: ledger, events: host.events, logger: host.logger)
-        let submitting = Follower(
-            name: "signed-contracts", source: submitter, wakeOn: [.bell(signedContracts)],
-            sweepEvery: .milliseconds(config.int(forKey: "review.sweep.ms", default: 2_000)), logger: host.logger
+        let ledgerUpstream = host.settings.upstream(.ledger)
+        let ledger = try RPCClient(endpoint: ledgerUpstream.rpc)
+        let submitter = DraftSubmitter(
+            store: store, identity: identity, ledger: ledger,
+            resubmitAfter: .milliseconds(config.int(forKey: "review.submit.retry.ms", default: 30_000)), events: host.events, logger: host.logger
         )
-        services = [registry, IdentityAcquisition(identity, from: registry, logger: host.logger), follower, drafting, submitting]
+        let sweep = Duration.milliseconds(config.int(forKey: "review.sweep.ms", default: 2_000))
+        let submitting = Follower(name: "signed-contracts", source: submitter, wakeOn: [.bell(signedContracts)], sweepEvery: sweep, logger: host.logger)
+        let committing = Follower(
+            name: "committed-contracts", source: CommittedContracts(store: store, identity: identity, ledger: ledger, submitter: submitter),
+            wakeOn: [.events(try EventSubscriber(endpoint: ledgerUpstream.events, rpc: ledger), LedgerAPI.contractCommitted)],
+            sweepEvery: sweep, logger: host.logger
+        )
+        services = [registry, IdentityAcquisition(identity, from: registry, logger: host.logger), follower, drafting, submitting, committing]
     }
 }

@@ -23,7 +23,7 @@ struct ContractRig {
     init() async throws {
         // The desk submits to the first data center, so it must know its port before the ledger starts.
         let ledgerPorts = try (0..<4).map { _ in (try freePort(), try freePort()) }
-        desk = try await TradeDeskRig(ledgerPort: ledgerPorts[0].0)
+        desk = try await TradeDeskRig(ledgerPorts: ledgerPorts[0])
         let registry = desk.market.registry
         ledger = try await LedgerRig(ports: ledgerPorts, environment: [
             "GRIDTRADE_REGISTRY_ENDPOINT": registry.process.rpcEndpoint,

@@ -22,9 +22,9 @@ struct TradeDeskRig {
     let month: DeliveryMonth = DeliveryMonth(containing: Date()).next ?? "9999-12"
     var hours: Double { month.hours }
 
-    /// - Parameter ledgerPort: the first data center's RPC port, where the contract desk submits
-    ///   (nobody need listen there unless the test follows contracts to the ledger).
-    init(priceCap: Double = 1_000, ledgerPort: Int? = nil) async throws {
+    /// - Parameter ledgerPorts: the first data center's RPC and events ports, where the contract desk
+    ///   submits and learns of commits (nobody need listen there unless the test follows contracts to the ledger).
+    init(priceCap: Double = 1_000, ledgerPorts: (Int, Int)? = nil) async throws {
         market = try await MarketRig(month: month)
         let dispatchPorts = (try freePort(), try freePort())
         let keys = try temporaryDirectory("desk-keys")
@@ -48,7 +48,8 @@ struct TradeDeskRig {
             "GRIDTRADE_REVIEW_SWEEP_MS": "300",
             "GRIDTRADE_DISPATCH_ENDPOINT": "tcp://127.0.0.1:\(dispatchPorts.0)",
             "GRIDTRADE_DISPATCH_EVENTS": "tcp://127.0.0.1:\(dispatchPorts.1)",
-            "GRIDTRADE_LEDGER_ENDPOINT": "tcp://127.0.0.1:\(try ledgerPort ?? freePort())",
+            "GRIDTRADE_LEDGER_ENDPOINT": "tcp://127.0.0.1:\(try ledgerPorts?.0 ?? freePort())",
+            "GRIDTRADE_LEDGER_EVENTS": "tcp://127.0.0.1:\(try ledgerPorts?.1 ?? freePort())",
         ]) { $1 })
         try await review.waitHealthy()
         dispatch = try ServiceProcess("dispatch", rpcPort: dispatchPorts.0, eventsPort: dispatchPorts.1, environment: registry.merging([

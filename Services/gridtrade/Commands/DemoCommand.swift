@@ -81,8 +81,15 @@ struct DemoCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
-        try await group.run()
-        guard let report = play.result.report else { throw Failure("interrupted after \(String(format: "%.1f s", account.elapsed))") }
+        let interrupted = { Failure(String(
+            format: "interrupted after %.1f s; what the cluster already took goes on without the demo's agents (their drafts wait for signatures)", account.elapsed
+        )) }
+        do {
+            try await group.run()
+        } catch is CancellationError {
+            throw interrupted()
+        }
+        guard let report = play.result.report else { throw interrupted() }
 
         if json {
             let encoder = JSONEncoder()

@@ -40,7 +40,7 @@ struct DemoPipeline {
     }
 
     /// When each party's signature was first seen on the draft.
-    private final class Signatures: @unchecked Sendable {
+    private final class Signatures {
         var seen: [(member: String, at: Double)] = []
 
         func note(_ draft: ContractDraftRecord?, at time: Double) {
