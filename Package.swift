@@ -210,7 +210,7 @@ let package = Package(
                 "Bus", "Messages", "Topology", "ClusterControl", "Credentials", "Auth", "Game", "PowerFlow", "ConsensusSimulator", "Consensus", "LedgerKit",
                 "LedgerRules", "Contracts", "ServiceKit", .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Services/gridtrade",
             swiftSettings: strict

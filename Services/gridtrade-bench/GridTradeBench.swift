@@ -9,6 +9,6 @@ struct Bench: AsyncParsableCommand {
         commandName: "gridtrade-bench",
         abstract: "Benchmarks, each beside its baseline in the same run.",
         version: GridTradeVersion.current,
-        subcommands: [RPCBench.self, GameBench.self, PowerFlowBench.self, LedgerBench.self, ContractBench.self]
+        subcommands: [RPCBench.self, GameBench.self, PowerFlowBench.self, LedgerBench.self, ContractBench.self, PipelineBench.self]
     )
 }

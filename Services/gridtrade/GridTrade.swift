@@ -11,7 +11,7 @@ struct GridTrade: AsyncParsableCommand {
             Up.self, DemoCommand.self, Status.self, Down.self, HealthCommand.self,
             Keygen.self, MemberCommand.self, PlanCommand.self, DemandCommand.self, GameCommand.self,
             OrderCommand.self, SecurityCheckCommand.self, LedgerCommand.self, ContractCommand.self, ProposeCommand.self, VoteCommand.self,
-            ProposalsCommand.self, SimCommand.self, AgentCommand.self,
+            ProposalsCommand.self, SimCommand.self, AgentCommand.self, LoadCommand.self,
         ]
     )
 }

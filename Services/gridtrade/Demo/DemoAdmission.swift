@@ -89,7 +89,7 @@ struct DemoAdmission {
     }
 
     /// The trading center: the review service's key (made by `gridtrade up`), admitted by the registry at its start.
-    private func tradingCenterSigner() async throws -> MemberSigner {
+    func tradingCenterSigner() async throws -> MemberSigner {
         let key = try cluster.tradingCenterKey()
         let id = MemberID(publicKey: key.publicKey)
         let member = try await wait.until("\(Self.stage): the trading center \(id)") { () async throws -> Look<Member> in
@@ -103,7 +103,7 @@ struct DemoAdmission {
     }
 
     /// Every data center of the cluster registers itself at start; the trading center approves the pending ones.
-    private func admitDataCenters(approver: MemberSigner) async throws -> [MemberID] {
+    func admitDataCenters(approver: MemberSigner) async throws -> [MemberID] {
         let ids = try cluster.dataCenterIDs()
         for (index, id) in ids.enumerated() {
             try await approveWhenRegistered(id, what: "data center \(index + 1)", role: .dataCenter, approver: approver)
@@ -113,7 +113,7 @@ struct DemoAdmission {
 
     /// The dispatch service makes its key on first start but does not register: the demo registers
     /// it with that key (as README's walk-through does by hand), then approves it.
-    private func admitDispatchCenter(approver: MemberSigner) async throws -> MemberID {
+    func admitDispatchCenter(approver: MemberSigner) async throws -> MemberID {
         let key = try cluster.dispatchKey()
         let id = MemberID(publicKey: key.publicKey)
         if try await wait.call(Self.stage, "Registry/GetMember for the dispatch center", { try await found(id) }) == nil {
@@ -143,7 +143,7 @@ struct DemoAdmission {
     }
 
     /// A new member with a new key, registered and approved; its key and certificate written under `keys`.
-    private func admitNew(_ file: String, _ request: RegisterRequest, approver: MemberSigner, keys: URL) async throws -> MemberSigner {
+    func admitNew(_ file: String, _ request: RegisterRequest, approver: MemberSigner, keys: URL) async throws -> MemberSigner {
         let key = MemberKey.generate()
         let id = MemberID(publicKey: key.publicKey)
         try await register(request, signer: MemberSigner(member: id, privateKey: key, certificate: nil), what: file)
@@ -184,7 +184,7 @@ struct DemoAdmission {
     }
 
     /// `<home>/demo/<UTC time>/`, with `<home>/demo/latest` pointing at it.
-    private func keyDirectory() throws -> URL {
+    func keyDirectory() throws -> URL {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = .gmt
