@@ -29,6 +29,7 @@ extension Replica {
         }
         guard ViewChangeCheck(configuration: configuration, verifier: verifier).isValid(change) else { return }
         viewChanges[change.newView, default: [:]][message.sender] = message
+        forgetFarViewChanges(of: message.sender)
         // f+1 replicas want a later view, so at least one correct one does: join the smallest such view
         // rather than wait for this replica's own timer.
         var wanted: [ReplicaID: UInt64] = [:]
@@ -40,6 +41,31 @@ extension Replica {
             return
         }
         progressViewChange()
+    }
+
+    /// Views above the current one for which every sender's view change is kept: a full turn of
+    /// primaries. Beyond it only each sender's highest is kept, which is all the f+1 rule reads.
+    public static func viewChangeHorizon(for configuration: Configuration) -> UInt64 { UInt64(configuration.replicaCount) }
+
+    /// The most view changes a replica keeps: per sender, one for each view from the current one
+    /// to the horizon and its highest beyond.
+    public static func maxViewChangesKept(for configuration: Configuration) -> Int {
+        configuration.replicaCount * (Int(viewChangeHorizon(for: configuration)) + 2)
+    }
+
+    /// Bounds what one sender's view changes hold here. An honest replica never runs a whole turn
+    /// of primaries ahead of another without the f+1 rule pulling the other along, and it sends its
+    /// current view change again with every status; a faulty one may sign view changes for any
+    /// number of future views. Those past the horizon, other than its highest, are dropped (as a
+    /// lost message would be).
+    mutating func forgetFarViewChanges(of sender: ReplicaID) {
+        let horizon = view + Self.viewChangeHorizon(for: configuration)
+        let far = viewChanges.compactMap { $0.key > horizon && $0.value[sender] != nil ? $0.key : nil }
+        guard let highest = far.max() else { return }
+        for target in far where target != highest {
+            viewChanges[target]?[sender] = nil
+            if viewChanges[target]?.isEmpty == true { viewChanges[target] = nil }
+        }
     }
 
     /// With 2f+1 view changes for the pending view, start waiting for its new-view (or, as its primary, send it).
