@@ -143,6 +143,17 @@ actor LedgerNode {
         )
     }
 
+    /// What the node holds in memory, collection by collection (see `MemoryGauges`).
+    func footprint() -> [(name: String, value: Int)] {
+        var counts = (replica?.footprint ?? ReplicaFootprint()).counts.map { (name: "core.\($0.name)", value: $0.value) }
+        counts += [
+            ("recent_locations", locations.count), ("rejections", rejections.count),
+            ("waiters", waiters.values.reduce(0) { $0 + $1.count }), ("submit.in_flight", limiter.inFlight), ("submit.submitters", limiter.submitters),
+        ]
+        counts += book.cache.counts.map { (name: "cache.\($0.name)", value: $0.value) }
+        return counts
+    }
+
     /// Holds a seat and orders with the others.
     var isSeated: Bool { !stopped && seating.isSeated }
 

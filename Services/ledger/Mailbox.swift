@@ -35,7 +35,7 @@ enum CatchUpVerdict: Sendable, Equatable {
 /// Where inputs wait for the next turn. Any task may post; one task (the turn loop) takes them,
 /// all that is there at once, so one durable write covers many inputs.
 final class Mailbox<Element: Sendable>: Sendable {
-    private let queue = Mutex<[Element]>([])
+    private let queue = Mutex<(elements: [Element], peak: Int)>(([], 0))
     /// One pending wake is enough: a turn takes everything queued when it starts.
     let wakes: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
@@ -45,20 +45,34 @@ final class Mailbox<Element: Sendable>: Sendable {
     }
 
     func post(_ element: Element) {
-        queue.withLock { $0.append(element) }
+        queue.withLock { queue in
+            queue.elements.append(element)
+            queue.peak = max(queue.peak, queue.elements.count)
+        }
         wake.yield()
     }
 
     func post(_ elements: some Sequence<Element>) {
-        queue.withLock { $0.append(contentsOf: elements) }
+        queue.withLock { queue in
+            queue.elements.append(contentsOf: elements)
+            queue.peak = max(queue.peak, queue.elements.count)
+        }
         wake.yield()
+    }
+
+    /// The most inputs that waited at once since the last call (for the memory gauges).
+    func takePeak() -> Int {
+        queue.withLock { queue in
+            defer { queue.peak = queue.elements.count }
+            return queue.peak
+        }
     }
 
     /// Everything posted so far, in order; the mailbox is empty after.
     func drain() -> [Element] {
-        queue.withLock { queued in
-            defer { queued.removeAll(keepingCapacity: true) }
-            return queued
+        queue.withLock { queue in
+            defer { queue.elements.removeAll(keepingCapacity: true) }
+            return queue.elements
         }
     }
 }

@@ -25,5 +25,6 @@ await ServiceMain.run(.ledger) { host in
         LedgerClock(node: node, every: settings.tick),
         CatchUpLoop(node: node, maxMessageBytes: host.settings.maxMessageBytes, logger: host.logger),
         RevocationRelayLoop(node: node, trust: trust, logger: host.logger),
+        MemoryGauges(node: node, links: links, events: host.events, metrics: host.metrics),
     ]
 }
