@@ -84,8 +84,9 @@ actor LedgerNode {
 
     // MARK: Inputs from other tasks
 
-    nonisolated func deliver(_ messages: [SignedMessage]) {
-        mailbox.post(messages.map { .core(.message($0)) })
+    /// A peer's delivery, `bytes` long as it arrived: dropped if too much already waits for a turn.
+    nonisolated func deliver(_ messages: [SignedMessage], bytes: Int) {
+        mailbox.postDelivery(messages.map { .core(.message($0)) }, bytes: bytes)
     }
 
     /// The core's clock.

@@ -35,7 +35,11 @@ enum CatchUpVerdict: Sendable, Equatable {
 /// Where inputs wait for the next turn. Any task may post; one task (the turn loop) takes them,
 /// all that is there at once, so one durable write covers many inputs.
 final class Mailbox<Element: Sendable>: Sendable {
-    private let queue = Mutex<(elements: [Element], peak: Int)>(([], 0))
+    /// The queue, the most it held since the last `takePeak`, and the bytes of peers' deliveries in
+    /// it (`InboundBacklog`: past its bound a peer's delivery is dropped).
+    private let queue = Mutex<(elements: [Element], peak: Int, backlog: InboundBacklog)>(([], 0, InboundBacklog()))
+    /// Peers' deliveries dropped because the backlog was full, since start.
+    private let dropped = Atomic<Int>(0)
     /// One pending wake is enough: a turn takes everything queued when it starts.
     let wakes: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
@@ -60,6 +64,19 @@ final class Mailbox<Element: Sendable>: Sendable {
         wake.yield()
     }
 
+    /// Posts a peer's delivery of `bytes` bytes, unless what waits already passes the backlog's bound.
+    func postDelivery(_ elements: [Element], bytes: Int) {
+        let taken = queue.withLock { queue in
+            guard queue.backlog.admit(bytes: bytes) else { return false }
+            queue.elements.append(contentsOf: elements)
+            queue.peak = max(queue.peak, queue.elements.count)
+            return true
+        }
+        if taken { wake.yield() } else { dropped.add(1, ordering: .relaxed) }
+    }
+
+    var droppedDeliveries: Int { dropped.load(ordering: .relaxed) }
+
     /// The most inputs that waited at once since the last call (for the memory gauges).
     func takePeak() -> Int {
         queue.withLock { queue in
@@ -71,7 +88,10 @@ final class Mailbox<Element: Sendable>: Sendable {
     /// Everything posted so far, in order; the mailbox is empty after.
     func drain() -> [Element] {
         queue.withLock { queue in
-            defer { queue.elements.removeAll(keepingCapacity: true) }
+            defer {
+                queue.elements.removeAll(keepingCapacity: true)
+                queue.backlog.drained()
+            }
             return queue.elements
         }
     }

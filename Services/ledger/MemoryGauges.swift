@@ -36,6 +36,7 @@ struct MemoryGauges: Service {
                 metrics.gauge("ledger.memory.events.kept", Double(retained.events))
                 metrics.gauge("ledger.memory.events.kept_bytes", Double(retained.bytes))
                 metrics.gauge("ledger.memory.mailbox_peak", Double(mailboxPeak))
+                metrics.gauge("ledger.memory.mailbox_dropped", Double(node.mailbox.droppedDeliveries))
                 if let resident = Self.residentBytes() { metrics.gauge("ledger.memory.resident_bytes", Double(resident)) }
                 try await Task.sleep(for: every)
             }

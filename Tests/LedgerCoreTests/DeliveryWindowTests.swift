@@ -47,3 +47,31 @@ struct DeliveryWindowTests {
         #expect(window.maxDeliveries == DeliveryWindow.defaultMaxDeliveries && window.maxBytes == DeliveryWindow.defaultMaxBytes)
     }
 }
+
+/// Issue 13, item 6: what waits for a data center's turn is bounded, whatever its peers send.
+@Suite("Peers' messages waiting for a turn are bounded")
+struct InboundBacklogTests {
+    static func admitted(_ sizes: [Int], into backlog: inout InboundBacklog) -> [Bool] {
+        sizes.map { backlog.admit(bytes: $0) }
+    }
+
+    @Test("a flood between two turns is cut at the bound; the turn makes room for the next")
+    func flood() {
+        var backlog = InboundBacklog(maxBytes: 1 << 20)
+        let kept = Self.admitted(Array(repeating: 40_000, count: 1_000), into: &backlog).count(where: { $0 })
+        #expect(kept == 26)
+        #expect(backlog.bytes == 26 * 40_000)
+        backlog.drained()
+        #expect(backlog.bytes == 0)
+        let next = Self.admitted([40_000], into: &backlog)
+        #expect(next == [true])
+    }
+
+    @Test("a delivery larger than the bound is taken when nothing else waits")
+    func oversized() {
+        var backlog = InboundBacklog(maxBytes: 1_000)
+        let taken = Self.admitted([5_000, 1], into: &backlog)
+        #expect(taken == [true, false])
+        #expect(InboundBacklog().maxBytes == InboundBacklog.defaultMaxBytes)
+    }
+}

@@ -217,7 +217,7 @@ struct SoakBench: AsyncParsableCommand {
         let shown: [(String, String)] = [
             ("core.pending", "pend"), ("core.log_entries", "log"), ("core.log_messages", "msgs"), ("core.executed_transactions", "exec"),
             ("core.view_changes", "vc"), ("recent_locations", "loc"), ("events.kept_bytes", "evKiB"), ("links.worst_peer_in_flight_bytes_peak", "outPeakKiB"),
-            ("links.timed_out", "tmo"), ("links.dropped", "drop"), ("mailbox_peak", "mboxPeak"),
+            ("links.timed_out", "tmo"), ("links.dropped", "drop"), ("mailbox_peak", "mboxPeak"), ("mailbox_dropped", "mboxDrop"),
         ]
         return gauges.enumerated().map { index, values in
             "dc\(index + 1)[" + shown.map { key, label in
