@@ -24,7 +24,7 @@ extension Replica {
     mutating func receiveViewChange(_ change: ViewChange, _ message: SignedMessage) {
         if change.newView < view || (change.newView == view && viewActive) {
             // The sender is behind: the new-view that started this view lets it catch up.
-            if viewActive, let newView = installedNewView { send(newView, to: message.sender) }
+            if viewActive { resendNewView(to: message.sender) }
             return
         }
         guard ViewChangeCheck(configuration: configuration, verifier: verifier).isValid(change) else { return }
@@ -66,6 +66,21 @@ extension Replica {
             viewChanges[target]?[sender] = nil
             if viewChanges[target]?.isEmpty == true { viewChanges[target] = nil }
         }
+    }
+
+    /// How often a peer still in an earlier view is sent the new-view that started this one: half a
+    /// view-change timeout. It asks with every status and with every view change it sends, and a
+    /// new-view carries 2f+1 view changes with their prepared batches (megabytes under load):
+    /// sent at each, a data center back from a pause got several a second from every peer, more
+    /// than it could take in. One lost is sent again at the next interval.
+    var newViewResendInterval: UInt64 { max(configuration.statusInterval, configuration.viewChangeTimeout / 2) }
+
+    /// Sends the installed new-view to a peer in an earlier view, unless it was sent to it within the interval.
+    mutating func resendNewView(to peer: ReplicaID) {
+        guard let newView = installedNewView else { return }
+        if let last = newViewSentAt[peer], now < last + newViewResendInterval { return }
+        newViewSentAt[peer] = now
+        send(newView, to: peer)
     }
 
     /// With 2f+1 view changes for the pending view, start waiting for its new-view (or, as its primary, send it).
@@ -112,6 +127,7 @@ extension Replica {
         viewActivatedAt = now
         ownViewChange = nil
         installedNewView = message
+        newViewSentAt = [:]
         newViewDeadline = nil
         proposed = []
         proposalsInView = 0

@@ -32,6 +32,8 @@ public struct Replica: Sendable {
     var viewActivatedAt: UInt64 = 0
     var ownViewChange: SignedMessage?
     var installedNewView: SignedMessage?
+    /// When `installedNewView` was last sent to each peer still in an earlier view (at most n entries).
+    var newViewSentAt: [ReplicaID: UInt64] = [:]
     /// View changes received for views at or above the current one, by view and sender: at most
     /// `maxViewChangesKept` (each sender's up to `viewChangeHorizon` views ahead, and its highest).
     var viewChanges: [UInt64: [ReplicaID: SignedMessage]] = [:]

@@ -50,6 +50,34 @@ struct BoundedMemoryTests {
         #expect(cluster.replicas[0].footprint.viewChanges <= bound)
     }
 
+    @Test("a data center left in an earlier view is sent the new-view at most once per half timeout, not with every status")
+    func newViewResend() {
+        var cluster = CheapCluster()
+        cluster.run(for: 50)
+        cluster.down = [0]
+        cluster.submit(CheapCluster.transaction(1), to: 1)
+        cluster.run(for: 6_000)
+        #expect(cluster.replicas[1].view >= 1 && cluster.replicas[1].viewActive, "\(cluster.replicas[1])")
+        // Replica 0 comes back in view 0 and sends a status every 100 ms for 2 s.
+        var replica = cluster.replicas[1]
+        var newViews = 0
+        var now = cluster.now
+        for _ in 0..<20 {
+            now += 100
+            let status = SignedMessage.signed(
+                .status(Status(view: 0, viewActive: true, executedHeight: 0, certifiedHeight: 0)), by: ReplicaID(0),
+                with: CheapCluster.IndexSigner(index: 0), domain: cluster.configuration.signingDomain
+            )
+            for input in [Input.tick(nowMilliseconds: now), .message(status)] {
+                for case let .send(to, message) in replica.handle(input) where to == ReplicaID(0) {
+                    if case .newView = message.message { newViews += 1 }
+                }
+            }
+        }
+        // Half a view-change timeout (500 ms here): 4 or 5 in 2 s, not 20.
+        #expect(newViews >= 1 && newViews <= 5, "\(newViews) new-views sent")
+    }
+
     @Test("through 12 view changes and 600 blocks every collection of every core stays within its window")
     func boundedThroughViewChanges() {
         var cluster = CheapCluster()
