@@ -4,8 +4,9 @@ import RegistryLink
 import ServiceKit
 
 // The ledger: one data center, running PBFT with the others and keeping the chain of blocks.
-// Its large messages come in bursts (view changes): their buffers must not stay in malloc's arenas.
-LargeAllocations.mapAtOrAbove()
+// Its large messages come in bursts (view changes): what a burst takes must go back when it ends.
+LargeAllocations.mapLargeBuffers()
+LargeAllocations.limitArenas()
 await ServiceMain.run(.ledger) { host in
     let settings = try LedgerSettings(host.settings)
     let registry = try RegistryLink(settings: host.settings, logger: host.logger)
