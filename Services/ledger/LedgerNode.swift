@@ -84,8 +84,9 @@ actor LedgerNode {
 
     // MARK: Inputs from other tasks
 
-    nonisolated func deliver(_ messages: [SignedMessage]) {
-        mailbox.post(messages.map { .core(.message($0)) })
+    /// A peer's delivery, `bytes` long as it arrived: dropped if too much already waits for a turn.
+    nonisolated func deliver(_ messages: [SignedMessage], bytes: Int) {
+        mailbox.postDelivery(messages.map { .core(.message($0)) }, bytes: bytes)
     }
 
     /// The core's clock.
@@ -141,6 +142,17 @@ actor LedgerNode {
             index: seating.index, height: chain.height, tip: chain.height == 0 ? "" : chain.headerHash.hex, view: view,
             primary: seating.primary(of: view), viewActive: replica?.viewActive ?? false, dataCenters: seating.seats.count
         )
+    }
+
+    /// What the node holds in memory, collection by collection (see `MemoryGauges`).
+    func footprint() -> [(name: String, value: Int)] {
+        var counts = (replica?.footprint ?? ReplicaFootprint()).counts.map { (name: "core.\($0.name)", value: $0.value) }
+        counts += [
+            ("recent_locations", locations.count), ("rejections", rejections.count),
+            ("waiters", waiters.values.reduce(0) { $0 + $1.count }), ("submit.in_flight", limiter.inFlight), ("submit.submitters", limiter.submitters),
+        ]
+        counts += book.cache.counts.map { (name: "cache.\($0.name)", value: $0.value) }
+        return counts
     }
 
     /// Holds a seat and orders with the others.

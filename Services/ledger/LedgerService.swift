@@ -14,8 +14,8 @@ struct LedgerService {
     func register(on server: RPCServer) {
         let node = self.node
         let instance = self.instance
-        server.register(LedgerAPI.deliver) { request, _ in
-            node.deliver(request.messages)
+        server.register(LedgerAPI.deliver) { request, context in
+            node.deliver(request.messages, bytes: context.bodyBytes.count)
             return Empty()
         }
         server.register(LedgerAPI.submit) { request, context in

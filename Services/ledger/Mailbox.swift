@@ -35,7 +35,11 @@ enum CatchUpVerdict: Sendable, Equatable {
 /// Where inputs wait for the next turn. Any task may post; one task (the turn loop) takes them,
 /// all that is there at once, so one durable write covers many inputs.
 final class Mailbox<Element: Sendable>: Sendable {
-    private let queue = Mutex<[Element]>([])
+    /// The queue, the most it held since the last `takePeak`, and the bytes of peers' deliveries in
+    /// it (`InboundBacklog`: past its bound a peer's delivery is dropped).
+    private let queue = Mutex<(elements: [Element], peak: Int, backlog: InboundBacklog)>(([], 0, InboundBacklog()))
+    /// Peers' deliveries dropped because the backlog was full, since start.
+    private let dropped = Atomic<Int>(0)
     /// One pending wake is enough: a turn takes everything queued when it starts.
     let wakes: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
@@ -45,20 +49,50 @@ final class Mailbox<Element: Sendable>: Sendable {
     }
 
     func post(_ element: Element) {
-        queue.withLock { $0.append(element) }
+        queue.withLock { queue in
+            queue.elements.append(element)
+            queue.peak = max(queue.peak, queue.elements.count)
+        }
         wake.yield()
     }
 
     func post(_ elements: some Sequence<Element>) {
-        queue.withLock { $0.append(contentsOf: elements) }
+        queue.withLock { queue in
+            queue.elements.append(contentsOf: elements)
+            queue.peak = max(queue.peak, queue.elements.count)
+        }
         wake.yield()
+    }
+
+    /// Posts a peer's delivery of `bytes` bytes, unless what waits already passes the backlog's bound.
+    func postDelivery(_ elements: [Element], bytes: Int) {
+        let taken = queue.withLock { queue in
+            guard queue.backlog.admit(bytes: bytes) else { return false }
+            queue.elements.append(contentsOf: elements)
+            queue.peak = max(queue.peak, queue.elements.count)
+            return true
+        }
+        if taken { wake.yield() } else { dropped.add(1, ordering: .relaxed) }
+    }
+
+    var droppedDeliveries: Int { dropped.load(ordering: .relaxed) }
+
+    /// The most inputs that waited at once since the last call (for the memory gauges).
+    func takePeak() -> Int {
+        queue.withLock { queue in
+            defer { queue.peak = queue.elements.count }
+            return queue.peak
+        }
     }
 
     /// Everything posted so far, in order; the mailbox is empty after.
     func drain() -> [Element] {
-        queue.withLock { queued in
-            defer { queued.removeAll(keepingCapacity: true) }
-            return queued
+        queue.withLock { queue in
+            defer {
+                queue.elements.removeAll(keepingCapacity: true)
+                queue.backlog.drained()
+            }
+            return queue.elements
         }
     }
 }

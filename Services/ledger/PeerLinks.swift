@@ -6,11 +6,15 @@ import LedgerKit
 import LedgerRules
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// This data center's clients of the others, as a `Service`: the node's turn hands it what to
 /// send and goes on at once. Sends are fire-and-forget: consensus survives lost messages (status
 /// exchange retransmits, view changes, state transfer), so a slow or dead peer must never hold up
-/// the node, and each send runs in a child task of its own.
+/// the node, and each send runs in a child task of its own. Nor may one make this process hold
+/// what it cannot take: what is outstanding to each peer is bounded (`DeliveryWindow`, 64
+/// deliveries or 4 MiB; past that a delivery to it is dropped), and a delivery it does not answer
+/// within `deliveryDeadline` resets its link, which drops whatever the link still queues for it.
 ///
 /// Links are made on first use, by endpoint, and dropped when a membership change leaves a data
 /// center out. A removed data center's hand-over of waiting transactions runs here too.
@@ -19,12 +23,21 @@ final class PeerLinks: Service, Sendable {
         case deliver([SignedMessage], from: Int, to: [String])
         case retain(Set<String>)
         case handOver(HandOver)
+        /// A delivery on this link timed out: the link is closed (what is queued in it is dropped).
+        case reset(String, ObjectIdentifier)
     }
 
     private let commands: AsyncStream<Command>
     private let command: AsyncStream<Command>.Continuation
     private let maxMessageBytes: Int64
     private let logger: Logger
+    /// Deliveries sent and not yet answered, per peer endpoint (`DeliveryWindow`: past its bounds a
+    /// delivery to that peer is dropped), and the most bytes outstanding to one peer since the
+    /// last `footprint`.
+    private let windows = Mutex<(byPeer: [String: DeliveryWindow], peakBytes: Int)>(([:], 0))
+    /// Deliveries that got no answer in time (each resets its link), and deliveries dropped, since start.
+    private let timedOut = Atomic<Int>(0)
+    private let dropped = Atomic<Int>(0)
     /// How long one delivery may take before it counts as lost.
     static let deliveryDeadline: Duration = .seconds(2)
 
@@ -57,6 +70,30 @@ final class PeerLinks: Service, Sendable {
         command.yield(.handOver(handOver))
     }
 
+    /// Deliveries outstanding, all peers together, and the largest number to one peer, with their
+    /// bytes (the peak since the last call), and the counts of timed-out and dropped deliveries.
+    var footprint: (calls: Int, bytes: Int, worstPeerCalls: Int, worstPeerBytes: Int, timedOut: Int, dropped: Int) {
+        let (calls, bytes, worstCalls, worstBytes) = windows.withLock { windows in
+            defer { windows.peakBytes = windows.byPeer.values.map(\.bytes).max() ?? 0 }
+            let totals = windows.byPeer.values.reduce((0, 0, 0)) { ($0.0 + $1.deliveries, $0.1 + $1.bytes, max($0.2, $1.deliveries)) }
+            return (totals.0, totals.1, totals.2, windows.peakBytes)
+        }
+        return (calls, bytes, worstCalls, worstBytes, timedOut.load(ordering: .relaxed), dropped.load(ordering: .relaxed))
+    }
+
+    /// Counts a delivery to `endpoint` as outstanding, or says it must be dropped.
+    private func admit(_ size: Int, to endpoint: String) -> Bool {
+        windows.withLock { windows in
+            guard windows.byPeer[endpoint, default: DeliveryWindow()].admit(bytes: size) else { return false }
+            windows.peakBytes = max(windows.peakBytes, windows.byPeer[endpoint]?.bytes ?? 0)
+            return true
+        }
+    }
+
+    private func settle(_ size: Int, to endpoint: String) {
+        windows.withLock { $0.byPeer[endpoint]?.settle(bytes: size) }
+    }
+
     func run() async throws {
         var clients: [String: RPCClient] = [:]
         defer { for client in clients.values { client.close() } }
@@ -72,12 +109,28 @@ final class PeerLinks: Service, Sendable {
                         continue
                     }
                     for endpoint in endpoints {
+                        guard admit(body.count, to: endpoint) else {
+                            dropped.add(1, ordering: .relaxed)
+                            continue
+                        }
                         // A link that cannot be made (no socket) is a fault of this process, not of the peer.
-                        let client = try clients[endpoint] ?? RPCClient(endpoint: endpoint, maxMessageBytes: maxMessageBytes)
+                        let client: RPCClient
+                        do {
+                            client = try clients[endpoint] ?? RPCClient(endpoint: endpoint, maxMessageBytes: maxMessageBytes)
+                        } catch {
+                            settle(body.count, to: endpoint)
+                            throw error
+                        }
                         clients[endpoint] = client
-                        group.addTask { [logger] in
+                        group.addTask { [logger, self] in
+                            defer { settle(body.count, to: endpoint) }
                             do {
                                 _ = try await client.call(LedgerAPI.deliver, encodedBody: body, deadline: Self.deliveryDeadline)
+                            } catch let error as RPCError where error.code == .deadlineExceeded {
+                                // No answer in time: the peer is stopped, slow or cut off, and what this link still
+                                // queues for it would reach it late, all at once. Dropped with the link, as lost messages.
+                                timedOut.add(1, ordering: .relaxed)
+                                self.command.yield(.reset(endpoint, ObjectIdentifier(client)))
                             } catch {
                                 logger.debug("delivery to a data center failed", metadata: ["ledger.peer": "\(endpoint)", "error": "\(error)"])
                             }
@@ -88,6 +141,11 @@ final class PeerLinks: Service, Sendable {
                         client.close()
                         clients[endpoint] = nil
                     }
+                case let .reset(endpoint, link):
+                    guard let client = clients[endpoint], ObjectIdentifier(client) == link else { break }
+                    logger.debug("a data center did not answer a delivery in time; its link is reset", metadata: ["ledger.peer": "\(endpoint)"])
+                    client.close()
+                    clients[endpoint] = nil
                 case .handOver(let handOver):
                     group.addTask { [maxMessageBytes, logger] in
                         await Self.handOver(handOver, maxMessageBytes: maxMessageBytes, logger: logger)

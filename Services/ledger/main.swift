@@ -4,6 +4,9 @@ import RegistryLink
 import ServiceKit
 
 // The ledger: one data center, running PBFT with the others and keeping the chain of blocks.
+// Its large messages come in bursts (view changes): what a burst takes must go back when it ends.
+LargeAllocations.mapLargeBuffers()
+LargeAllocations.limitArenas()
 await ServiceMain.run(.ledger) { host in
     let settings = try LedgerSettings(host.settings)
     let registry = try RegistryLink(settings: host.settings, logger: host.logger)
@@ -25,5 +28,6 @@ await ServiceMain.run(.ledger) { host in
         LedgerClock(node: node, every: settings.tick),
         CatchUpLoop(node: node, maxMessageBytes: host.settings.maxMessageBytes, logger: host.logger),
         RevocationRelayLoop(node: node, trust: trust, logger: host.logger),
+        MemoryGauges(node: node, links: links, events: host.events, metrics: host.metrics),
     ]
 }

@@ -19,8 +19,8 @@ extension Replica {
             }
         }
         guard viewActive else { return }
-        if status.view < view, let newView = installedNewView {
-            send(newView, to: sender)
+        if status.view < view {
+            resendNewView(to: sender)
             return
         }
         guard status.view == view, status.viewActive, let previous, previous.view == view,

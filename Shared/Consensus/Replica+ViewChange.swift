@@ -24,11 +24,12 @@ extension Replica {
     mutating func receiveViewChange(_ change: ViewChange, _ message: SignedMessage) {
         if change.newView < view || (change.newView == view && viewActive) {
             // The sender is behind: the new-view that started this view lets it catch up.
-            if viewActive, let newView = installedNewView { send(newView, to: message.sender) }
+            if viewActive { resendNewView(to: message.sender) }
             return
         }
         guard ViewChangeCheck(configuration: configuration, verifier: verifier).isValid(change) else { return }
         viewChanges[change.newView, default: [:]][message.sender] = message
+        forgetFarViewChanges(of: message.sender)
         // f+1 replicas want a later view, so at least one correct one does: join the smallest such view
         // rather than wait for this replica's own timer.
         var wanted: [ReplicaID: UInt64] = [:]
@@ -40,6 +41,46 @@ extension Replica {
             return
         }
         progressViewChange()
+    }
+
+    /// Views above the current one for which every sender's view change is kept: a full turn of
+    /// primaries. Beyond it only each sender's highest is kept, which is all the f+1 rule reads.
+    public static func viewChangeHorizon(for configuration: Configuration) -> UInt64 { UInt64(configuration.replicaCount) }
+
+    /// The most view changes a replica keeps: per sender, one for each view from the current one
+    /// to the horizon and its highest beyond.
+    public static func maxViewChangesKept(for configuration: Configuration) -> Int {
+        configuration.replicaCount * (Int(viewChangeHorizon(for: configuration)) + 2)
+    }
+
+    /// Bounds what one sender's view changes hold here. An honest replica never runs a whole turn
+    /// of primaries ahead of another without the f+1 rule pulling the other along, and it sends its
+    /// current view change again with every status; a faulty one may sign view changes for any
+    /// number of future views. Those past the horizon, other than its highest, are dropped (as a
+    /// lost message would be).
+    mutating func forgetFarViewChanges(of sender: ReplicaID) {
+        let horizon = view + Self.viewChangeHorizon(for: configuration)
+        let far = viewChanges.compactMap { $0.key > horizon && $0.value[sender] != nil ? $0.key : nil }
+        guard let highest = far.max() else { return }
+        for target in far where target != highest {
+            viewChanges[target]?[sender] = nil
+            if viewChanges[target]?.isEmpty == true { viewChanges[target] = nil }
+        }
+    }
+
+    /// How often a peer still in an earlier view is sent the new-view that started this one: half a
+    /// view-change timeout. It asks with every status and with every view change it sends, and a
+    /// new-view carries 2f+1 view changes with their prepared batches (megabytes under load):
+    /// sent at each, a data center back from a pause got several a second from every peer, more
+    /// than it could take in. One lost is sent again at the next interval.
+    var newViewResendInterval: UInt64 { max(configuration.statusInterval, configuration.viewChangeTimeout / 2) }
+
+    /// Sends the installed new-view to a peer in an earlier view, unless it was sent to it within the interval.
+    mutating func resendNewView(to peer: ReplicaID) {
+        guard let newView = installedNewView else { return }
+        if let last = newViewSentAt[peer], now < last + newViewResendInterval { return }
+        newViewSentAt[peer] = now
+        send(newView, to: peer)
     }
 
     /// With 2f+1 view changes for the pending view, start waiting for its new-view (or, as its primary, send it).
@@ -86,6 +127,7 @@ extension Replica {
         viewActivatedAt = now
         ownViewChange = nil
         installedNewView = message
+        newViewSentAt = [:]
         newViewDeadline = nil
         proposed = []
         proposalsInView = 0

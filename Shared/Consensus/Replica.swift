@@ -32,7 +32,10 @@ public struct Replica: Sendable {
     var viewActivatedAt: UInt64 = 0
     var ownViewChange: SignedMessage?
     var installedNewView: SignedMessage?
-    /// View changes received for views at or above the current one, by view and sender.
+    /// When `installedNewView` was last sent to each peer still in an earlier view (at most n entries).
+    var newViewSentAt: [ReplicaID: UInt64] = [:]
+    /// View changes received for views at or above the current one, by view and sender: at most
+    /// `maxViewChangesKept` (each sender's up to `viewChangeHorizon` views ahead, and its highest).
     var viewChanges: [UInt64: [ReplicaID: SignedMessage]] = [:]
     /// Set once 2f+1 view changes for the current (pending) view are known: when to give up on it.
     var newViewDeadline: UInt64?

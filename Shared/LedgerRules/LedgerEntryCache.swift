@@ -88,6 +88,14 @@ public final class LedgerEntryCache: Sendable {
         }
     }
 
+    /// Entries in each of the cache's maps (each holds at most its capacity).
+    public var counts: [(name: String, value: Int)] {
+        [
+            ("entries", entries.withLock { $0.count }), ("documents", documents.withLock { $0.count }), ("signed", signed.withLock { $0.count }),
+            ("facts", facts.withLock { $0.count }), ("issued", issued.withLock { $0.count }),
+        ]
+    }
+
     /// Once the shell's copy applied it, nothing asks again (a restart decodes afresh).
     public func forget(_ id: TransactionID) {
         _ = entries.withLock { $0.removeValue(forKey: id) }

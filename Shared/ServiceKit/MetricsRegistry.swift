@@ -20,6 +20,9 @@ public final class MetricsRegistry: MetricsFactory, Sendable {
         dimensions.isEmpty ? label : "\(label){\(dimensions.map { "\($0.0)=\($0.1)" }.joined(separator: ","))}"
     }
 
+    /// Sets a gauge: a value read from the process as it stands (a collection's size, say).
+    public func gauge(_ label: String, _ value: Double) { set(Self.key(label, []), value) }
+
     fileprivate func add(_ key: String, _ amount: Double) { values.withLock { $0[key, default: 0] += amount } }
     fileprivate func set(_ key: String, _ value: Double) { values.withLock { $0[key] = value } }
 

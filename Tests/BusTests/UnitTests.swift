@@ -31,6 +31,22 @@ struct UnitTests {
         #expect(log.since("A", after: 0, limit: 10, maxBytes: 10).frames.count == 1)
     }
 
+    @Test("the event log keeps no more than its bytes per topic, but always the last event, and counts what it keeps")
+    func eventLogBounded() {
+        var log = EventLog(capacity: 10_000, maxBytes: 1_000)
+        for _ in 1...5_000 { log.append("A", Data(repeating: 1, count: 100)) }
+        #expect(log.retained.events == 10 && log.retained.bytes == 1_000)
+        #expect(log.since("A", after: 4_990, limit: 100).frames.count == 10)
+        #expect(log.since("A", after: 4_989, limit: 100).truncated)
+        log.append("A", Data(repeating: 2, count: 5_000))
+        #expect(log.retained.events == 1 && log.retained.bytes == 5_000, "one event larger than the bound is still kept")
+        log.append("B", Data(repeating: 3, count: 10))
+        #expect(log.retained.events == 2 && log.retained.bytes == 5_010)
+        var counted = EventLog(capacity: 3, maxBytes: 1_000_000)
+        for n in 1...5 { counted.append("A", Data(repeating: 1, count: n)) }
+        #expect(counted.retained.events == 3 && counted.retained.bytes == 3 + 4 + 5)
+    }
+
     @Test("request heads parse, or say why not")
     func requestHead() throws {
         let head = try RequestHead.parse(Data(#"{"id":"1","method":"A/B","deadline_ms":5,"metadata":{"k":"v"},"body":{}}"#.utf8)).get()

@@ -1,18 +1,29 @@
 import Foundation
 
-/// The events a publisher keeps for `Events/Since`: the last `capacity` per topic, in memory.
-/// Durable domain state lives in each service's store; this log only bridges PUB/SUB drops.
+/// The events a publisher keeps for `Events/Since`: the last `capacity` per topic, and no more
+/// than `maxBytes` of them (but always the last one), in memory. Durable domain state lives in
+/// each service's store; this log only bridges PUB/SUB drops. The byte bound matters where events
+/// are large: the ledger's `BlockCommitted` lists every transaction id of its block, so 10,000 of
+/// them range from a few MiB (small blocks) to over 100 MiB (full ones).
 struct EventLog: Sendable {
     private struct TopicLog: Sendable {
         var head: UInt64 = 0
         /// Encoded events, oldest first; `frames[0]` has seq `head - frames.count + 1`.
         var frames: [Data] = []
+        /// The frames' bytes together.
+        var bytes = 0
     }
 
     let capacity: Int
+    let maxBytes: Int
     private var topics: [String: TopicLog] = [:]
 
-    init(capacity: Int) { self.capacity = max(1, capacity) }
+    static let defaultMaxBytes = 4 << 20
+
+    init(capacity: Int, maxBytes: Int = EventLog.defaultMaxBytes) {
+        self.capacity = max(1, capacity)
+        self.maxBytes = max(1, maxBytes)
+    }
 
     /// The seq the next event of `topic` gets.
     func nextSeq(_ topic: String) -> UInt64 { (topics[topic]?.head ?? 0) + 1 }
@@ -21,8 +32,23 @@ struct EventLog: Sendable {
         var log = topics[topic] ?? TopicLog()
         log.head += 1
         log.frames.append(frame)
-        if log.frames.count > capacity { log.frames.removeFirst(log.frames.count - capacity) }
+        log.bytes += frame.count
+        var leaving = max(0, log.frames.count - capacity)
+        var left = log.bytes - log.frames[..<leaving].reduce(0) { $0 + $1.count }
+        while left > maxBytes, leaving < log.frames.count - 1 {
+            left -= log.frames[leaving].count
+            leaving += 1
+        }
+        if leaving > 0 {
+            log.frames.removeFirst(leaving)
+            log.bytes = left
+        }
         topics[topic] = log
+    }
+
+    /// Events kept, all topics together, and their encoded bytes.
+    var retained: (events: Int, bytes: Int) {
+        topics.values.reduce((0, 0)) { ($0.0 + $1.frames.count, $0.1 + $1.bytes) }
     }
 
     var heads: [String: UInt64] { topics.mapValues(\.head) }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A service's event endpoint: a PUB socket whose topic frame is the event name, plus the log
-/// behind `Events/Since`, so a late or restarted subscriber catches up.
+/// behind `Events/Since`, so a late or restarted subscriber catches up: the last
+/// `capacityPerTopic` events of each topic, at most `maxBytesPerTopic` of them (`EventLog`).
 public final class EventPublisher: Sendable {
     /// This run's stream id; subscribers see it change when the publisher restarts.
     public let stream: String
@@ -11,9 +12,12 @@ public final class EventPublisher: Sendable {
     private let log: Locked<EventLog>
     private let loop: PollLoop<PublisherDriver.Command>
 
-    public init(endpoint: String, source: String, capacityPerTopic: Int = 10_000, heartbeatInterval: Duration = .seconds(1)) throws {
+    public init(
+        endpoint: String, source: String, capacityPerTopic: Int = 10_000, maxBytesPerTopic: Int = 4 << 20,
+        heartbeatInterval: Duration = .seconds(1)
+    ) throws {
         let stream = UUID().uuidString.lowercased()
-        let log = Locked(EventLog(capacity: capacityPerTopic))
+        let log = Locked(EventLog(capacity: capacityPerTopic, maxBytes: maxBytesPerTopic))
         self.stream = stream
         self.source = source
         self.log = log
@@ -46,6 +50,9 @@ public final class EventPublisher: Sendable {
             return seq
         }
     }
+
+    /// Events kept for `Events/Since`, all topics together, and their encoded bytes.
+    public var retained: (events: Int, bytes: Int) { log.withLock { $0.retained } }
 
     /// Answers `Events/Since`.
     public func since(_ request: EventsSinceRequest) throws -> EventsSinceResponse<JSONValue> {
