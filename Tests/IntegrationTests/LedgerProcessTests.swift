@@ -43,8 +43,8 @@ final class LedgerRig: Sendable {
 
     func dataCenterKeys() throws -> [P256.Signing.PrivateKey] { try nodes.indices.map(dataCenterKey) }
 
-    /// Waits until `check` holds (20 s).
-    func eventually(_ what: String, timeout: Duration = .seconds(20), _ check: () async -> Bool) async throws {
+    /// Waits until `check` holds: up to 60 s, for a loaded CI machine (the CI runs suites side by side).
+    func eventually(_ what: String, timeout: Duration = .seconds(60), _ check: () async -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while !(await check()) {
             guard ContinuousClock.now < deadline else {
@@ -172,7 +172,8 @@ struct LedgerProcessTests {
             let good = P256TransactionVerifier.sign(payload: Data("good".utf8), with: key)
             let forged = Transaction(payload: Data("forged".utf8), submitter: good.submitter, signature: good.signature)
             #expect(await code { try await client.call(LedgerAPI.submit, SubmitRequest(transaction: forged, wait: true)) } == 16)
-            let huge = P256TransactionVerifier.sign(payload: Data(count: 17 * 1024), with: key)
+            // One byte past LedgerLimits.maxPayloadBytes (64 KiB).
+            let huge = P256TransactionVerifier.sign(payload: Data(count: 64 * 1024 + 1), with: key)
             #expect(await code { try await client.call(LedgerAPI.submit, SubmitRequest(transaction: huge)) } == 3)
             #expect(await code { try await client.call(LedgerAPI.getTransaction, TransactionQuery(transactionId: "zz")) } == 3)
             #expect(try await client.call(LedgerAPI.getBlocks, BlockQuery(from: .max)).blocks.isEmpty)
