@@ -26,6 +26,14 @@ public struct FollowerWake: Sendable {
             for try await _ in subscriber.subscribe(topic) { wake() }
         }
     }
+
+    /// Only the events that concern this follower wake it (many followers of one busy topic would
+    /// otherwise all drain at every event); the sweep still covers a lost one.
+    public static func events<Payload>(_ subscriber: EventSubscriber, _ topic: EventTopic<Payload>, when concerns: @escaping @Sendable (Payload) -> Bool) -> FollowerWake {
+        FollowerWake(name: topic.name) { wake in
+            for try await event in subscriber.subscribe(topic) where concerns(event.body) { wake() }
+        }
+    }
 }
 
 extension FollowerWake {

@@ -42,7 +42,9 @@ struct MemberAgent: Service {
             logger: logger
         )
         let follower = Follower(
-            name: "drafts", source: drafts, wakeOn: [.events(try EventSubscriber(endpoint: endpoints.review.events, rpc: review), ReviewAPI.draftUpdated)],
+            name: "drafts", source: drafts,
+            // Only drafts waiting for this member: with many agents on one desk, every update would wake them all.
+            wakeOn: [.events(try EventSubscriber(endpoint: endpoints.review.events, rpc: review), ReviewAPI.draftUpdated, when: { [member = signer.member] in $0.awaiting.contains(member) })],
             sweepEvery: sweepEvery, logger: logger
         )
         logger.info("agent following the desk's drafts", metadata: ["agent.auto_sign": "\(autoSign)", "review": "\(endpoints.review.rpc)"])

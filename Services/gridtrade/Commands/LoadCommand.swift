@@ -44,7 +44,12 @@ struct LoadCommand: AsyncParsableCommand {
         let binaries = binDir ?? ProcessControl.ownDirectory()
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("gridtrade-load-\(getpid())")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        defer { _ = try? runSelf(binaries, ["down", "--home", home.path]) }
+        var finished = false
+        // Stopped first, then (after a run without failures) its home removed: `down` needs the home's state file.
+        defer {
+            _ = try? runSelf(binaries, ["down", "--home", home.path])
+            if finished { try? FileManager.default.removeItem(at: home) }
+        }
         note("starting \(nodes) data centers and the services in \(home.path)")
         guard try runSelf(binaries, ["up", "--home", home.path, "--data-centers", "\(nodes)", "--port-offset", "\(portOffset)", "--bin-dir", binaries]) == 0 else {
             throw Failure("gridtrade up failed; logs in \(home.path)/logs")
@@ -81,6 +86,7 @@ struct LoadCommand: AsyncParsableCommand {
         try await group.run()
         guard var report = driver.result.report else { throw Failure("the load stopped before it finished; logs in \(home.path)/logs") }
         report.nodes = nodes
+        finished = report.failed == 0
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -88,7 +94,6 @@ struct LoadCommand: AsyncParsableCommand {
         } else {
             print(report.text)
         }
-        try? FileManager.default.removeItem(at: home)
         if report.failed > 0 { throw ExitCode(1) }
     }
 
