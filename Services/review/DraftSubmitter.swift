@@ -70,41 +70,45 @@ struct DraftSubmitter: FollowerSource {
     }
 
     func committed(_ record: ContractDraftRecord, height: UInt64, transactionId: String) async throws {
-        let nowMs = Date().unixMilliseconds
-        let (stored, moves) = try await store.change { db -> (ContractDraftRecord?, [TradeProgress]) in
-            guard var current = try DeskStore.draft(record.contractId, db), current.status == .submitting else { return (nil, []) }
-            current.status = .committed
-            current.height = height
-            current.transactionId = transactionId
-            current.updatedAtMs = nowMs
-            let stored = try DeskStore.put(current, db)
-            let moves = try record.orderIds.compactMap {
-                try DeskStore.move($0, roundId: record.roundId, to: .committed, contractId: record.contractId, height: height, nowMs: nowMs, db)
-            }
-            return (stored, moves)
-        }
-        guard let stored else { return }
-        events.publishQuietly(ReviewAPI.draftUpdated, stored, logger: logger)
-        for move in moves { events.publishQuietly(ReviewAPI.tradeStageChanged, move, logger: logger) }
+        guard try await close(record, failure: nil, { draft in
+            draft.status = .committed
+            draft.height = height
+            draft.transactionId = transactionId
+        }) else { return }
         logger.info("contract committed", metadata: ["contract.id": "\(record.contractId)", "ledger.height": "\(height)"])
     }
 
     private func failed(_ record: ContractDraftRecord, reason: String) async throws {
+        guard try await close(record, failure: "the ledger refused the contract: \(reason)", { draft in
+            draft.status = .failed
+            draft.reason = reason
+        }) else { return }
+        logger.error("contract refused by the ledger", metadata: ["contract.id": "\(record.contractId)", "error": "\(reason)"])
+    }
+
+    /// The ledger's last word on a draft still `submitting`: the draft as `settle` leaves it and
+    /// its orders at `committed` (or failed there), in one transaction, then announced. False
+    /// when the draft was closed already (another follower got there first).
+    private func close(
+        _ record: ContractDraftRecord, failure: String?, _ settle: @Sendable @escaping (inout ContractDraftRecord) -> Void
+    ) async throws -> Bool {
         let nowMs = Date().unixMilliseconds
         let (stored, moves) = try await store.change { db -> (ContractDraftRecord?, [TradeProgress]) in
             guard var current = try DeskStore.draft(record.contractId, db), current.status == .submitting else { return (nil, []) }
-            current.status = .failed
-            current.reason = reason
+            settle(&current)
             current.updatedAtMs = nowMs
             let stored = try DeskStore.put(current, db)
             let moves = try record.orderIds.compactMap {
-                try DeskStore.move($0, roundId: record.roundId, to: .committed, failure: "the ledger refused the contract: \(reason)", nowMs: nowMs, db)
+                try DeskStore.move(
+                    $0, roundId: record.roundId, to: .committed, failure: failure, contractId: failure == nil ? record.contractId : nil,
+                    height: failure == nil ? stored.height : nil, nowMs: nowMs, db
+                )
             }
             return (stored, moves)
         }
-        guard let stored else { return }
+        guard let stored else { return false }
         events.publishQuietly(ReviewAPI.draftUpdated, stored, logger: logger)
         for move in moves { events.publishQuietly(ReviewAPI.tradeStageChanged, move, logger: logger) }
-        logger.error("contract refused by the ledger", metadata: ["contract.id": "\(record.contractId)", "error": "\(reason)"])
+        return true
     }
 }
